@@ -1,0 +1,1 @@
+"""A Scrapy project that crawls news sources into a SQLite archive."""

@@ -1,0 +1,1 @@
+"""Scrapy commands for operators: export, and more to come."""

@@ -1,0 +1,130 @@
+"""Dates as news pages print them -> timezone-aware datetimes.
+
+dateparser returns None on labelled Korean dates (`입력 2024.06.04 14:30`) and treats a
+date without offset as naive: we strip the labels, read the common numeric forms
+ourselves, and put the source's time zone on whatever carries none.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+# Labels that precede a date on Korean and English pages: published vs. modified.
+PUBLISHED_LABELS = r"기사\s*입력|입력|등록|작성|발행|게재|승인|송고|Published|Posted|Created|Date"
+MODIFIED_LABELS = r"최종\s*수정|수정|업데이트|갱신|Updated|Modified|Last\s+updated"
+LABEL_RE = re.compile(
+    rf"^\s*(?:{MODIFIED_LABELS}|{PUBLISHED_LABELS})(?:\s*(?:일시|시간|일))?\s*[:：|]?\s*",
+    re.IGNORECASE,
+)
+
+# 2024.06.04 14:30 / 2024-06-04 오후 2:30 / 2024년 6월 4일 오후 2시 30분 / 2024/06/04 14:30:05
+NUMERIC_DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:[.\-/]|년)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월)\s*(?P<d>\d{1,2})\s*(?:일)?\.?"
+    r"(?:\s*\([월화수목금토일]\))?"
+    r"(?:[\sT]*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*(?::|시)\s*(?:(?P<M>\d{1,2})\s*분?)?"
+    r"(?:\s*:\s*(?P<S>\d{1,2})\s*초?)?\s*(?P<ampm2>AM|PM|am|pm)?)?"
+)
+OFFSET_RE = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})\s*$|\bKST\b", re.IGNORECASE)
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+
+
+def parse_date(
+    text: str | None,
+    tz: str = "UTC",
+    languages: list[str] | None = None,
+    date_order: str | None = None,
+    now: datetime | None = None,
+) -> datetime | None:
+    """A timezone-aware datetime, or None when the text holds no sane date.
+
+    Dates without an offset are read in `tz`; dates before 1990 or more than a day in the
+    future are refused (sites print `0000-00-00`, `9999-12-31` and worse).
+    """
+    if not text:
+        return None
+    text = " ".join(str(text).split())[:200]
+    text = LABEL_RE.sub("", text)
+    if not text:
+        return None
+    zone = ZoneInfo(tz)
+    result = _parse_iso(text) or _parse_numeric(text) or _parse_free(text, tz, languages, date_order)
+    if result is None:
+        return None
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=zone)
+    now = now or datetime.now(timezone.utc)
+    if not EARLIEST <= result <= now + timedelta(days=1):
+        return None
+    return result
+
+
+def _parse_iso(text: str) -> datetime | None:
+    candidate = text.strip()
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", candidate):
+        return None
+    try:
+        return datetime.fromisoformat(candidate.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        return None
+
+
+def _parse_numeric(text: str) -> datetime | None:
+    match = NUMERIC_DATE_RE.search(text)
+    if not match:
+        return None
+    rest = text[match.end() :].strip()
+    if rest and OFFSET_RE.match(rest) and not rest.upper().startswith("KST"):
+        return None  # an explicit offset follows: let dateparser read it with the offset
+    y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
+    hour = int(match["H"]) if match["H"] else 0
+    minute = int(match["M"]) if match["M"] else 0
+    second = int(match["S"]) if match["S"] else 0
+    ampm = (match["ampm"] or match["ampm2"] or "").lower()
+    if ampm in ("오후", "pm") and hour < 12:
+        hour += 12
+    elif ampm in ("오전", "am") and hour == 12:
+        hour = 0
+    try:
+        result = datetime(y, m, d, hour, minute, second)
+    except ValueError:
+        return None
+    if rest.upper().startswith("KST"):
+        return result.replace(tzinfo=ZoneInfo("Asia/Seoul"))
+    return result
+
+
+def _parse_free(text: str, tz: str, languages: list[str] | None, date_order: str | None):
+    settings = {"TIMEZONE": tz, "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "past"}
+    if date_order:
+        settings["DATE_ORDER"] = date_order
+    text = re.sub(r"\bKST\b", "+09:00", text)
+    # Without languages dateparser guesses among all of them: slow, and it mistakes words.
+    return dateparser.parse(text, languages=languages or ["en", "ko"], settings=settings)
+
+
+def find_labelled_dates(text: str) -> tuple[str | None, str | None]:
+    """(published, modified) date strings found after their labels in visible text."""
+    published = modified = None
+    date_part = r"((?:19|20)\d{2}\s*(?:[.\-/]|년)[^\n]{3,40})"
+    for match in re.finditer(rf"(?:{MODIFIED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{date_part}", text, re.I):
+        modified = modified or match.group(1)
+    for match in re.finditer(rf"(?:{PUBLISHED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{date_part}", text, re.I):
+        published = published or match.group(1)
+    if published is None:
+        english = re.search(
+            r"(?:Published|Posted|Updated)\s*(?:on|:)?\s*([A-Z][a-z]+\.? \d{1,2},? \d{4}[^\n]{0,25})", text
+        )
+        if english:
+            published = english.group(1)
+    return published, modified
+
+
+def first_date_in(text: str) -> str | None:
+    """The first date-looking run in a text, for pages that print a date without label."""
+    match = NUMERIC_DATE_RE.search(text)
+    return match.group(0) if match else None

@@ -1,0 +1,148 @@
+"""Article metadata from structured data first (JSON-LD, OpenGraph, meta), then the page.
+
+Functions take an lxml tree that the caller parsed once and return plain values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+
+from crawler.text import plain_text, tidy_text
+
+ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+    "socialmediaposting", "report", "techarticle", "scholarlyarticle", "webpage",
+}  # fmt: skip
+# Korean and English byline forms: "홍길동 기자", "홍길동 특파원", "By Jane Doe and John Roe".
+KOREAN_BYLINE_RE = re.compile(
+    r"(?:^|[\s(\[/=·,])([가-힣]{2,4})\s?(?:선임|수석|전문|객원)?(?:기자|특파원|논설위원|앵커|통신원|기상캐스터)(?![가-힣])"
+)
+ENGLISH_BYLINE_RE = re.compile(r"^\s*By\s+([A-Z][^\n|]{2,120}?)\s*(?:$|\||,\s*(?:Staff|Reporter|Correspondent))")
+
+
+def json_ld_article(tree: lxml_html.HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object whose @type is an article type ({} when none)."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content() or "", strict=False)
+        except ValueError:
+            continue
+        for node in _walk_ld(data):
+            types = node.get("@type", [])
+            types = [types] if isinstance(types, str) else types
+            if any(isinstance(t, str) and t.lower() in ARTICLE_TYPES for t in types):
+                if "webpage" in [str(t).lower() for t in types] and "headline" not in node:
+                    continue
+                return node
+    return {}
+
+
+def _walk_ld(data: Any):
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk_ld(item)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(data.get(key), (list, dict)):
+                yield from _walk_ld(data[key])
+
+
+def meta_content(tree: lxml_html.HtmlElement, *names: str) -> str | None:
+    """The first non-empty `content` of <meta property|name|itemprop=NAME>, in names' order."""
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            for value in tree.xpath(f'//meta[@{attr}="{name}"]/@content'):
+                if value and value.strip():
+                    return value.strip()
+    return None
+
+
+def ld_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    return plain_text(str(value)) if value else None
+
+
+def ld_people(value: Any) -> list[str]:
+    """Author names from a JSON-LD author value (string, Person, list of either)."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            if str(item.get("@type", "")).lower() == "organization":
+                continue
+            item = item.get("name")
+        if isinstance(item, str):
+            names.extend(split_names(plain_text(item) or ""))
+    return names
+
+
+def ld_image(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def split_names(text: str) -> list[str]:
+    """'Jane Doe and John Roe' / '홍길동·김철수 기자' -> separate names, titles dropped."""
+    text = tidy_text(text) or ""
+    text = re.sub(r"^\s*(?:By|Por|Von|Par)\s+", "", text, flags=re.I)
+    text = re.sub(r"\S+@\S+", "", text)
+    parts = re.split(r"\s*(?:,|;|&|\band\b|·|/|\|)\s*", text)
+    names = []
+    for part in parts:
+        part = re.sub(r"\s*(?:선임|수석|전문|객원)?(?:기자|특파원|논설위원|통신원)$", "", part.strip())
+        if part and len(part) <= 60 and not part.lower().startswith("http"):
+            names.append(part)
+    return names
+
+
+def visible_authors(tree: lxml_html.HtmlElement, text: str) -> list[str]:
+    """Bylines printed on the page: rel=author, byline classes, Korean `OOO 기자`."""
+    for xpath in (
+        '//*[@rel="author"]',
+        '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+        '//*[contains(@class, "author") and not(self::meta)][not(descendant::*[contains(@class, "author")])]',
+        '//*[contains(@class, "reporter") or contains(@class, "writer")]',
+    ):
+        for node in tree.xpath(xpath)[:3]:
+            value = " ".join(node.text_content().split())
+            korean = KOREAN_BYLINE_RE.findall(value)
+            if korean:
+                return _unique(korean)
+            if 2 < len(value) < 120:
+                names = split_names(value)
+                if names:
+                    return names
+    korean = KOREAN_BYLINE_RE.findall(text[:4000])
+    if korean:
+        return _unique(korean[:3])
+    for line in text.splitlines()[:200]:
+        match = ENGLISH_BYLINE_RE.match(line)
+        if match:
+            return split_names(match.group(1))
+    return []
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def absolute(url: str | None, base: str) -> str | None:
+    if not url:
+        return None
+    url = url.strip()
+    if url.startswith("//"):
+        return "https:" + url
+    return urljoin(base, url)

@@ -1,0 +1,70 @@
+"""Scrapy settings and every project setting (prefix NEWS_), each with its default and why.
+
+Override any of them per run with ``-s NAME=value``; cron, the demo and the tests do.
+"""
+
+BOT_NAME = "newsdao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- Politeness and safety -------------------------------------------------
+# A User-Agent that names the project, so site owners know who is calling.
+USER_AGENT = "newsdao-crawler/0.1 (+https://github.com/newsdao/newsdao-crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 30
+# News pages are 50-500 KB; 1 GiB (Scrapy's default) only helps a hostile server.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.normalize.NormalizePipeline": 300,
+    "crawler.pipelines.validate.ValidatePipeline": 400,
+    "crawler.pipelines.store.StorePipeline": 500,
+}
+
+# --- Project settings ------------------------------------------------------
+# The sources file (TOML) that declares what to crawl.
+NEWS_SOURCES_FILE = "sources.toml"
+# The SQLite archive; its folder is created when missing.
+NEWS_DB_PATH = "data/news.db"
+# Where `scrapy export` writes feeds and posts unless -o is given.
+NEWS_EXPORT_DIR = "output"
+# How many of the newest articles each feed lists.
+NEWS_FEED_LIMIT = 50
+# Title and description of the feeds.
+NEWS_FEED_TITLE = "flaretime 실시간 뉴스"
+NEWS_FEED_DESCRIPTION = "flaretime 실시간 뉴스 속보"
+# Language code of the combined feeds.
+NEWS_FEED_LANGUAGE = "ko"
+
+# The publishing site (post format): brand, site URL, default lead image, phrases.
+NEWS_BRAND = "flaretime"
+NEWS_SITE_URL = "https://newsdao.kr"
+NEWS_DEFAULT_IMAGE = "https://newsdao.kr/res/images/meta/newsdao_breakingnews.jpg"
+# The heading line of feature_text; {brand} is replaced by NEWS_BRAND.
+NEWS_FEATURE_HEADING = "## {brand} 실시간 뉴스 속보입니다."
+# Alt text of the lead image in a post body.
+NEWS_IMAGE_ALT = "{brand} 속보"
+# Words before the footer link to the site.
+NEWS_FOOTER_TEXT = "실시간 뉴스 속보는, "
+# Attributes the post format puts on headings and paragraphs.
+NEWS_HEADING_ATTRS = 'data-ke-size="size26"'
+NEWS_PARAGRAPH_ATTRS = 'data-ke-size="size16"'
+# Time zone of post dates and file names.
+NEWS_POST_TIMEZONE = "Asia/Seoul"
+# Dotted path of a function(article dict) -> article dict that rewrites posts; off by default.
+NEWS_POST_HOOK = ""
+# How long an excerpt taken from the body may be, in characters.
+NEWS_EXCERPT_LENGTH = 300

@@ -1,0 +1,111 @@
+"""The archive: the only module that knows table names and SQL (sqlite-utils).
+
+One row per article keyed by its canonical URL; crawling an article again updates its
+row in place, and only when its content changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+ARTICLES = "articles"
+JSON_FIELDS = ("authors", "categories", "keywords")
+# What a reader sees: a change in any of these is an update of the article.
+CONTENT_FIELDS = (
+    "title", "authors", "published", "modified", "language", "image", "excerpt",
+    "description", "section", "categories", "keywords", "body_html",
+)  # fmt: skip
+SCHEMA = {
+    "id": str, "url": str, "source": str, "title": str, "authors": str, "published": str,
+    "modified": str, "language": str, "image": str, "excerpt": str, "description": str,
+    "section": str, "categories": str, "keywords": str, "body_html": str, "content_hash": str,
+    "requested_url": str, "first_seen": str, "updated_at": str,
+}  # fmt: skip
+
+
+def article_id(url: str) -> str:
+    """A stable id for the article at a canonical URL (used in feed guids and post names)."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+class Archive:
+    """The SQLite archive of articles."""
+
+    def __init__(self, path: str | Path):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        table = self.db[ARTICLES]
+        if not table.exists():
+            table.create(SCHEMA, pk="id", not_null={"url", "title"})
+            table.create_index(["url"], unique=True)
+            table.create_index(["published"])
+            table.create_index(["source"])
+        else:
+            missing = {k: v for k, v in SCHEMA.items() if k not in table.columns_dict}
+            for name, kind in missing.items():
+                table.add_column(name, kind)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def save(self, record: dict[str, Any], now: datetime | None = None) -> str:
+        """Insert or update one article; returns 'new', 'updated' or 'unchanged'."""
+        row = {key: record.get(key) for key in SCHEMA if key in record}
+        for key in JSON_FIELDS:
+            row[key] = json.dumps(list(record.get(key) or []), ensure_ascii=False)
+        row["content_hash"] = _content_hash(row)
+        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        existing = self.find_by_url(row["url"])
+        with self.db.conn:
+            if existing is None:
+                row.update(id=article_id(row["url"]), first_seen=stamp, updated_at=stamp)
+                self.db[ARTICLES].insert(row)
+                return "new"
+            if existing["content_hash"] == row["content_hash"]:
+                return "unchanged"
+            row.update(updated_at=stamp)
+            row.pop("id", None)
+            self.db[ARTICLES].update(existing["id"], row)
+            return "updated"
+
+    def find_by_url(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db[ARTICLES].rows_where("url = ?", [url], limit=1))
+        return _decode(rows[0]) if rows else None
+
+    def count(self) -> int:
+        return self.db[ARTICLES].count
+
+    def latest(self, limit: int | None = None, where: str | None = None, args=()) -> list[dict[str, Any]]:
+        """Newest first by publication time (first-seen time when a page gave none), then id."""
+        rows = self.db[ARTICLES].rows_where(
+            where, list(args), order_by="coalesce(published, first_seen) desc, id", limit=limit
+        )
+        return [_decode(row) for row in rows]
+
+    def iter_all(self) -> Iterator[dict[str, Any]]:
+        for row in self.db[ARTICLES].rows_where(order_by="id"):
+            yield _decode(row)
+
+
+def _content_hash(row: dict[str, Any]) -> str:
+    content = json.dumps([row.get(key) for key in CONTENT_FIELDS], ensure_ascii=False)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    for key in JSON_FIELDS:
+        row[key] = json.loads(row[key]) if row.get(key) else []
+    return row

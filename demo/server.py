@@ -1,0 +1,73 @@
+"""Serve a static news site on 127.0.0.1, filling in its own address.
+
+The site's files write absolute URLs (feeds, sitemaps, canonical links) as `__SITE__`;
+the server replaces it with `http://127.0.0.1:PORT`, so one copy of the files works on any
+port. Content-Type carries no charset, as many real servers send it: pages must declare
+their own encoding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PLACEHOLDER = b"__SITE__"
+TEXT_SUFFIXES = {".html": "text/html", ".xml": "application/xml", ".txt": "text/plain"}
+SITE_ROOT = Path(__file__).resolve().parent / "site"
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in TEXT_SUFFIXES or not path.is_file():
+            return super().send_head()
+        base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
+        body = path.read_bytes().replace(PLACEHOLDER, base.encode("ascii"))
+        self.send_response(200)
+        self.send_header("Content-Type", TEXT_SUFFIXES[path.suffix])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self._body = body
+        return None
+
+    def do_GET(self):
+        self._body = None
+        handle = self.send_head()
+        if self._body is not None:
+            self.wfile.write(self._body)
+        elif handle:
+            try:
+                self.copyfile(handle, self.wfile)
+            finally:
+                handle.close()
+
+    def log_message(self, format, *args):  # keep test and demo output quiet
+        pass
+
+
+def start(root: Path = SITE_ROOT, port: int = 0) -> ThreadingHTTPServer:
+    """Serve `root` on 127.0.0.1:port (0 = a free port) in a daemon thread."""
+    handler = functools.partial(SiteHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--root", type=Path, default=SITE_ROOT)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), functools.partial(SiteHandler, directory=str(args.root)))
+    print(f"Serving {args.root} on http://127.0.0.1:{server.server_address[1]}/", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

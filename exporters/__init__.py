@@ -1,0 +1,1 @@
+"""Exporters: feeds and posts written from the archive, never from the crawl."""

@@ -1,0 +1,154 @@
+"""Jekyll posts in the shared post format (`shared/spec/ARTICLE-FORMAT.md`).
+
+Front matter is written by a YAML emitter with per-key styles (never pasted text), the
+body is the stored, already sanitized article with the format's attributes added after.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import escape
+from zoneinfo import ZoneInfo
+
+import yaml
+from lxml import html as lxml_html
+
+from crawler.store import article_id
+
+
+@dataclass(frozen=True)
+class PostStyle:
+    """What belongs to the publishing site; defaults are the example post's values."""
+
+    brand: str = "flaretime"
+    site_url: str = "https://newsdao.kr"
+    default_image: str = "https://newsdao.kr/res/images/meta/newsdao_breakingnews.jpg"
+    feature_heading: str = "## {brand} 실시간 뉴스 속보입니다."
+    image_alt: str = "{brand} 속보"
+    footer_text: str = "실시간 뉴스 속보는, "
+    heading_attrs: str = 'data-ke-size="size26"'
+    paragraph_attrs: str = 'data-ke-size="size16"'
+    timezone: str = "Asia/Seoul"
+
+
+class _Folded(str):
+    """A string written as a folded block scalar (`>`)."""
+
+
+class _SingleQuoted(str):
+    """A string written in single quotes."""
+
+
+class _PostDumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):
+        # Block lists indented under their key (`  - News`), as the format shows.
+        return super().increase_indent(flow, False)
+
+
+_PostDumper.add_representer(
+    _Folded, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=">")
+)
+_PostDumper.add_representer(
+    _SingleQuoted, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="'")
+)
+
+
+def front_matter(fields: dict) -> str:
+    """YAML front matter (without the `---` lines) in the post format's styles."""
+    return yaml.dump(
+        fields, Dumper=_PostDumper, allow_unicode=True, sort_keys=False, width=float("inf"),
+        default_flow_style=False,
+    )  # fmt: skip
+
+
+def render_post(
+    *,
+    title: str,
+    categories: list[str],
+    excerpt: str,
+    image: str | None,
+    body_html: str,
+    style: PostStyle = PostStyle(),
+    extra: dict | None = None,
+) -> str:
+    """One post: front matter with the example's keys then `extra`, then the body."""
+    image = image or style.default_image
+    brand_heading = style.feature_heading.format(brand=style.brand)
+    fields = {
+        "title": title,
+        "categories": list(categories),
+        "excerpt": _Folded(excerpt + "\n"),
+        "feature_text": _Folded(f"{brand_heading}\n{excerpt}\n"),
+        "image": _SingleQuoted(image),
+    }
+    fields.update(extra or {})
+    alt = style.image_alt.format(brand=style.brand)
+    lead_image = f'<p><img src="{escape(image)}" alt="{escape(alt)}" /></p>'
+    blocks = format_blocks(body_html, style)
+    footer = f'{escape(style.footer_text, quote=False)}<a href="{escape(style.site_url)}" rel="dofollow">{escape(style.site_url, quote=False)}</a>'
+    return f"---\n{front_matter(fields)}---\n\n{lead_image}\n\n" + "\n\n".join(blocks) + f"\n{footer}\n\n\n"
+
+
+def format_blocks(body_html: str, style: PostStyle) -> list[str]:
+    """Top-level blocks of the sanitized body, headings and paragraphs in the format's markup."""
+    if not body_html.strip():
+        return []
+    root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    blocks = []
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue
+        child.tail = None
+        markup = lxml_html.tostring(child, encoding="unicode")
+        if child.tag in ("h2", "p") and markup.startswith(f"<{child.tag}>"):
+            attrs = style.heading_attrs if child.tag == "h2" else style.paragraph_attrs
+            markup = f"<{child.tag} {attrs}>" + markup[len(child.tag) + 2 :]
+        blocks.append(markup)
+    return blocks
+
+
+def post_filename(article: dict, style: PostStyle) -> str:
+    """`YYYY-MM-DD-slug.md`: the publication date in the site's zone, a stable safe slug."""
+    moment = article_datetime(article).astimezone(ZoneInfo(style.timezone))
+    return f"{moment:%Y-%m-%d}-{post_slug(article['url'])}.md"
+
+
+def post_slug(url: str) -> str:
+    """ASCII words of the URL's last path segment plus the article id: stable and unique."""
+    path = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    segment = re.sub(r"\.(s?html?|php|aspx?|jsp)$", "", path.rsplit("/", 1)[-1].lower())
+    words = re.sub(r"[^a-z0-9]+", "-", segment).strip("-")[:60].strip("-")
+    ident = article_id(url)[:10]
+    return f"{words}-{ident}" if words and not words.isdigit() else f"article-{ident}"
+
+
+def article_datetime(article: dict) -> datetime:
+    value = article.get("published") or article.get("first_seen")
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def post_for_article(article: dict, style: PostStyle) -> str:
+    """The post of one stored article, with the keys a site needs to credit and sort it."""
+    moment = article_datetime(article).astimezone(ZoneInfo(style.timezone))
+    extra = {
+        "date": moment.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "original_url": article["url"],
+        "source": article["source"],
+        "authors": list(article.get("authors") or []),
+        "article_id": article["id"],
+        "render_with_liquid": False,
+    }
+    if article.get("keywords"):
+        extra["tags"] = list(article["keywords"])
+    return render_post(
+        title=article["title"],
+        categories=article.get("categories") or ["News"],
+        excerpt=article.get("excerpt") or "",
+        image=article.get("image"),
+        body_html=article.get("body_html") or "",
+        style=style,
+        extra=extra,
+    )
