@@ -15,7 +15,6 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
-from scrapy.utils.url import url_is_from_any_domain
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +86,8 @@ def sitemap_links(body: bytes) -> tuple[str, list[Link]]:
 
 def listing_links(response: TextResponse, pattern: str | None, domains: tuple[str, ...]) -> list[str]:
     """Article links of a section page: those matching the source's pattern, inside its domains."""
-    extractor = LinkExtractor(allow=pattern or (), allow_domains=domains or ())
-    links = [link.url for link in extractor.extract_links(response)]
+    extractor = LinkExtractor(allow=pattern or ())
+    links = [link.url for link in extractor.extract_links(response) if in_domains(link.url, domains)]
     if pattern is None:  # no pattern given (-a url=): keep what looks like an article path
         links = [url for url in links if ARTICLE_PATH_RE.search(urlsplit(url).path)]
     return list(dict.fromkeys(links))
@@ -116,4 +115,6 @@ def looks_like_article(response: TextResponse) -> bool:
 
 
 def in_domains(url: str, domains: tuple[str, ...]) -> bool:
-    return not domains or url_is_from_any_domain(url, domains)
+    """Whether the URL's host is one of the domains or below one (port ignored)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return not domains or any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)

@@ -40,6 +40,7 @@ def main() -> int:
         return crawl.returncode
     export = subprocess.run([*scrapy, "export", *settings, "-o", str(OUT / "site")], cwd=ROOT)
     site.shutdown()
+    site.server_close()
     if export.returncode != 0:
         print("The export failed.", file=sys.stderr)
         return export.returncode

@@ -1,0 +1,72 @@
+"""Fixtures: the demo site served on 127.0.0.1, and real `scrapy` runs as subprocesses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from demo import server
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "demo"
+EXPECTED = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))["articles"]
+
+
+def run_scrapy(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
+    """One real `scrapy` command in its own process (a reactor cannot restart in one process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def demo_site():
+    """The bundled demo site on a free port of 127.0.0.1; yields its base URL."""
+    site = server.start(port=0)
+    yield f"http://127.0.0.1:{site.server_address[1]}"
+    site.shutdown()
+    site.server_close()
+
+
+def write_demo_sources(base: str, path: Path) -> Path:
+    text = (DEMO / "sources.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace("http://127.0.0.1:8765", base), encoding="utf-8")
+    return path
+
+
+@dataclass
+class DemoRun:
+    base: str
+    folder: Path
+    sources: Path
+    db: Path
+    out: Path
+    crawl: subprocess.CompletedProcess
+    export: subprocess.CompletedProcess
+
+    def settings(self) -> list[str]:
+        return ["-s", f"NEWS_SOURCES_FILE={self.sources}", "-s", f"NEWS_DB_PATH={self.db}"]
+
+
+def crawl_and_export(base: str, folder: Path) -> DemoRun:
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = write_demo_sources(base, folder / "sources.toml")
+    db, out = folder / "news.db", folder / "site"
+    settings = ["-s", f"NEWS_SOURCES_FILE={sources}", "-s", f"NEWS_DB_PATH={db}"]
+    crawl = run_scrapy("crawl", "news", *settings)
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    export = run_scrapy("export", *settings, "-o", str(out))
+    assert export.returncode == 0, export.stderr[-3000:]
+    return DemoRun(base, folder, sources, db, out, crawl, export)
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_site, tmp_path_factory) -> DemoRun:
+    """The demo site crawled and exported once, for the tests that read its outputs."""
+    return crawl_and_export(demo_site, tmp_path_factory.mktemp("demo"))

@@ -6,6 +6,7 @@ parsed once; structured metadata (JSON-LD, OpenGraph, meta) wins over what is vi
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,12 +39,14 @@ def extract_article(html: str | bytes, url: str, source: Source | None = None) -
     languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
     published, modified = _dates(tree, ld, text, source, languages)
     image = _image(tree, ld, body, url)
+    title = _title(tree, ld, source)
+    body = _without_headline(body, title)
     section = md.ld_text(ld.get("articleSection")) or tidy_text(
         md.meta_content(tree, "article:section", "section", "og:section")
     )
     return {
         "url": _canonical(tree, url),
-        "title": _title(tree, ld, source),
+        "title": title,
         "authors": _authors(tree, ld, text),
         "published": published.isoformat() if published else None,
         "modified": modified.isoformat() if modified else None,
@@ -106,6 +109,17 @@ def _title(tree, ld: dict, source: Source) -> str | None:
     if page_title:
         return re.split(r"\s+[|–—-]\s+[^|–—-]+$", page_title)[0]
     return None
+
+
+def _without_headline(body: str | None, title: str | None) -> str | None:
+    """The body without a heading that repeats the headline (extractors keep the h1)."""
+    if not body or not title:
+        return body
+    blocks = [
+        block for block in body.split("\n")
+        if not (block.startswith("<h2>") and _fold(html.unescape(block[4:-5])) == _fold(title))
+    ]  # fmt: skip
+    return "\n".join(blocks) or None
 
 
 def _fold(text: str) -> str:
