@@ -115,6 +115,8 @@ def test_the_example_story_is_published_faithfully(demo_run):
     paragraphs, headings = body_parts(body.rsplit("\n", 4)[0])
     assert paragraphs == expected["paragraphs"]  # no byline, date line, copyright or related links
     assert headings == []
+    for line in ("입력 2024", "수정 2024", "홍길동 기자", "gildong@", "무단전재", "▶", "관련기사"):
+        assert line not in body, line
     page = (DEMO / "site" / expected["path"].lstrip("/")).read_text(encoding="utf-8")
     description = re.search(r'<meta property="og:description" content="([^"]+)"', page).group(1)
     assert meta["excerpt"] == description + "\n"  # the page's own summary is a real one

@@ -88,10 +88,13 @@ def reshape(root: lxml_html.HtmlElement) -> str | None:
                     blocks.append(f"<p>{piece.strip()}</p>")
         else:
             text = tidy_text(node.text_content()) or ""
-            if node.tag in ("ul", "ol") and all(
-                RELATED_RE.match(li.text_content() or "") for li in node.findall("li")
-            ):
-                continue
+            if node.tag in ("ul", "ol"):
+                for item in node.findall("li"):
+                    text = tidy_text(item.text_content())
+                    if not text or _is_boilerplate(text):
+                        node.remove(item)
+                if not node.findall("li"):
+                    continue
             if text and COPYRIGHT_RE.search(text) and len(text) < 200:
                 continue
             node.tail = None
