@@ -31,7 +31,7 @@ class Source:
     article_pattern: str | None = None
     allowed_domains: tuple[str, ...] = ()
     language: str | None = None
-    timezone: str = "UTC"
+    timezone: str | None = None  # None: guessed from the page's language (ko -> Asia/Seoul)
     date_order: str | None = None
     default_category: str = "News"
     categories: dict[str, str] = field(default_factory=dict, hash=False)
@@ -126,11 +126,12 @@ def _parse_source(entry: object) -> Source:
     if not domains:
         hosts = {urlsplit(u).hostname or "" for u in feeds + sitemaps + listings}
         domains = tuple(sorted({_registered_part(h) for h in hosts if h}))
-    timezone = entry.get("timezone", "UTC")
-    try:
-        ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SourcesError(f"field 'timezone': unknown time zone {timezone!r}") from None
+    timezone = entry.get("timezone")
+    if timezone is not None:
+        try:
+            ZoneInfo(str(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SourcesError(f"field 'timezone': unknown time zone {timezone!r}") from None
     date_order = entry.get("date_order")
     if date_order is not None and date_order not in DATE_ORDERS:
         raise SourcesError(f"field 'date_order': {date_order!r} is not one of YMD, DMY, MDY")
@@ -150,7 +151,7 @@ def _parse_source(entry: object) -> Source:
         raise SourcesError("field 'enabled': must be true or false")
     return Source(
         name=name, feeds=feeds, sitemaps=sitemaps, listings=listings, article_pattern=pattern,
-        allowed_domains=domains, language=language, timezone=str(timezone),
+        allowed_domains=domains, language=language, timezone=timezone,
         date_order=date_order, default_category=default_category, categories=categories,
         selectors=selectors, enabled=enabled,
     )  # fmt: skip

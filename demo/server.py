@@ -36,6 +36,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return None
 
     def do_GET(self):
+        self.server.requests.append((self.path, self.headers.get("User-Agent", "")))
         self._body = None
         handle = self.send_head()
         if self._body is not None:
@@ -55,6 +56,7 @@ def start(root: Path = SITE_ROOT, port: int = 0) -> ThreadingHTTPServer:
     handler = functools.partial(SiteHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
+    server.requests = []  # (path, User-Agent) of every GET, for tests that check politeness
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -65,6 +67,7 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=SITE_ROOT)
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), functools.partial(SiteHandler, directory=str(args.root)))
+    server.requests = []
     print(f"Serving {args.root} on http://127.0.0.1:{server.server_address[1]}/", flush=True)
     server.serve_forever()
 

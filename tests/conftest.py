@@ -26,12 +26,18 @@ def run_scrapy(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def demo_site():
-    """The bundled demo site on a free port of 127.0.0.1; yields its base URL."""
+def demo_server():
+    """The bundled demo site on a free port of 127.0.0.1; `.requests` lists what was fetched."""
     site = server.start(port=0)
-    yield f"http://127.0.0.1:{site.server_address[1]}"
+    yield site
     site.shutdown()
     site.server_close()
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_server) -> str:
+    """The demo site's base URL."""
+    return f"http://127.0.0.1:{demo_server.server_address[1]}"
 
 
 def write_demo_sources(base: str, path: Path) -> Path:

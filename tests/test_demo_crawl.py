@@ -166,3 +166,21 @@ def test_unknown_source_name_fails_clearly(demo_run):
     result = run_scrapy("crawl", "news", *demo_run.settings(), "-a", "source=nope")
     assert result.returncode == 2
     assert "no source named 'nope'" in result.stderr
+
+
+def test_a_home_or_section_page_given_as_url_is_crawled_politely(demo_server, demo_site, tmp_path):
+    """-a url= on a section page: its advertised feed and article links, robots.txt obeyed."""
+    before = len(demo_server.requests)
+    result = run_scrapy("crawl", "news", "-a", f"url={demo_site}/news/", "-s", f"NEWS_DB_PATH={tmp_path / 'p.db'}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    requests = demo_server.requests[before:]
+    paths = [path for path, _ in requests]
+    assert "/admin/secret.html" not in paths  # disallowed by robots.txt, linked from the page
+    assert "'robotstxt/forbidden': 1" in result.stderr
+    assert len(paths) == len(set(paths)), "a URL was fetched twice"
+    assert all(agent.startswith("newsdao-crawler/") for _, agent in requests)
+    archive = Archive(tmp_path / "p.db")
+    urls = {row["url"].removeprefix(demo_site) for row in archive.iter_all()}
+    archive.close()
+    assert urls == {a["path"] for a in EXPECTED}  # section, about and contact pages are not articles
+    assert "news/skipped/not_article" in result.stderr

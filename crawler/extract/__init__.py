@@ -21,6 +21,8 @@ from crawler.sources import Source
 from crawler.text import plain_text, tidy_text
 
 HANGUL_RE = re.compile(r"[가-힣]")
+# Where a source sets no time zone, dates printed without offset are read in its language's.
+LANGUAGE_ZONES = {"ko": "Asia/Seoul", "ja": "Asia/Tokyo", "zh": "Asia/Shanghai", "vi": "Asia/Ho_Chi_Minh"}
 
 
 def extract_article(html: str | bytes, url: str, source: Source | None = None) -> dict[str, Any]:
@@ -151,8 +153,10 @@ def _site(host: str | None) -> str:
 
 
 def _dates(tree, ld: dict, text: str, source: Source, languages: list[str]):
+    zone = source.timezone or LANGUAGE_ZONES.get(languages[0], "UTC")
+
     def parse(value):
-        return parse_date(value, source.timezone, languages, source.date_order)
+        return parse_date(value, zone, languages, source.date_order)
 
     if "date" in source.selectors:
         nodes = select(tree, source.selectors["date"])

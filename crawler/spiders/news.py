@@ -79,11 +79,10 @@ class NewsSpider(scrapy.Spider):
         elif isinstance(response, HtmlResponse) and discovery.looks_like_article(response):
             yield from self.parse_article(response, source)
         elif isinstance(response, TextResponse):
-            feeds = discovery.advertised_feeds(response)
-            for url in feeds:
+            # A home or section page: the feeds it advertises, and its article-looking links.
+            for url in discovery.advertised_feeds(response):
                 yield scrapy.Request(url, callback=self.parse_feed, cb_kwargs={"source": source})
-            if not feeds:
-                yield from self.parse_listing(response, source)
+            yield from self.parse_listing(response, source)
 
     def parse_feed(self, response: Response, source: Source):
         links = discovery.feed_links(response.body, response.url)
@@ -116,14 +115,16 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("Listing page %s is not text; skipped", response.url)
             return
+        guessed = source.article_pattern is None  # -a url=: links picked by their shape alone
         for url in discovery.listing_links(response, source.article_pattern, source.allowed_domains):
             request = self._article(url, source)
             if request:
+                request.cb_kwargs["guessed"] = guessed
                 yield request
 
     # --- articles ----------------------------------------------------------------
 
-    def parse_article(self, response: Response, source: Source):
+    def parse_article(self, response: Response, source: Source, guessed: bool = False):
         stats = self.crawler.stats
         if not isinstance(response, HtmlResponse) or isinstance(response, XmlResponse):
             self.logger.warning("Skipped %s: not an HTML page (%s)", response.url, response.headers.get("Content-Type", b"?").decode("latin-1"))
@@ -135,9 +136,19 @@ class NewsSpider(scrapy.Spider):
             self.logger.error("Extraction failed for %s: %r", response.url, exc)
             stats.inc_value("news/errors/extraction")
             return
+        if guessed and not discovery.looks_like_article(response) and not _article_shaped(fields):
+            self.logger.info("Skipped %s: does not look like an article", response.url)
+            stats.inc_value("news/skipped/not_article")
+            return
         stats.inc_value("news/articles/extracted")
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
         yield Article(source=source.name, requested_url=requested, **fields)
+
+
+def _article_shaped(fields: dict) -> bool:
+    """A dated page with a headline-sized title and a body of some length: an article."""
+    title = fields.get("title") or ""
+    return bool(fields.get("published")) and len(title) >= 15 and len(fields.get("body_html") or "") >= 300
 
 
 def select_sources(path: str, name: str | None, url: str | None) -> list[Source]:
