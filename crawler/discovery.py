@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from lxml import etree
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
@@ -20,7 +22,9 @@ logger = logging.getLogger(__name__)
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 # Paths that look like an article on a site we know nothing about: a long slug or an id.
-ARTICLE_PATH_RE = re.compile(r"(?:/\d{4}/\d{1,2}/|\d{5,}|/[\w-]*-[\w-]*-[\w-]*-[\w-]+|\.s?html?$|/articles?/|/view/)")
+ARTICLE_PATH_RE = re.compile(
+    r"(?:/\d{4}/\d{1,2}/|\d{5,}|/[\w-]*-[\w-]*-[\w-]*-[\w-]+|\.s?html?$|/articles?/|/view/)"
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,13 @@ def feed_links(body: bytes, base_url: str) -> list[Link]:
     for entry in parsed.entries:
         url = entry.get("link") or (entry.get("id") if str(entry.get("id", "")).startswith("http") else None)
         if url:
-            links.append(Link(urljoin(base_url, url.strip()), entry.get("title"), entry.get("updated") or entry.get("published")))
+            links.append(
+                Link(
+                    urljoin(base_url, url.strip()),
+                    entry.get("title"),
+                    entry.get("updated") or entry.get("published"),
+                )
+            )
     return links
 
 
@@ -62,7 +72,7 @@ def sitemap_body(response: Response, max_size: int) -> bytes | None:
     if gzip_magic_number(response):
         try:
             return gunzip(response.body, max_size=max_size)
-        except Exception:  # a bomb past max_size, or a broken archive: not a sitemap we can read
+        except (ValueError, OSError, EOFError, zlib.error):  # a bomb past max_size, or a broken archive
             logger.warning("Ignoring unreadable gzipped sitemap %s", response.url)
             return None
     return response.body
@@ -72,7 +82,7 @@ def sitemap_links(body: bytes) -> tuple[str, list[Link]]:
     """('sitemapindex' or 'urlset', its locations); ('invalid', []) for anything else."""
     try:
         sitemap = Sitemap(body)
-    except Exception:  # lxml refuses some broken XML outright
+    except (etree.LxmlError, ValueError):  # lxml refuses some broken XML outright
         return "invalid", []
     if sitemap.type not in ("sitemapindex", "urlset"):
         return "invalid", []
@@ -96,8 +106,7 @@ def listing_links(response: TextResponse, pattern: str | None, domains: tuple[st
 def advertised_feeds(response: TextResponse) -> list[str]:
     """Feeds a page advertises with <link rel="alternate" type="application/rss+xml">."""
     hrefs = response.xpath(
-        '//link[contains(concat(" ", normalize-space(@rel), " "), " alternate ")]'
-        "[@type and @href]"
+        '//link[contains(concat(" ", normalize-space(@rel), " "), " alternate ")][@type and @href]'
     )
     return [
         response.urljoin(link.attrib["href"])

@@ -24,7 +24,21 @@ ALLOWED_ATTRIBUTES = {
 }
 IMAGE_WITHOUT_SRC_RE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 # Removed with their content, not just unwrapped.
-DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "form", "svg", "math", "noscript", "template", "button", "select", "textarea"}
+DROPPED_WITH_CONTENT = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "svg",
+    "math",
+    "noscript",
+    "template",
+    "button",
+    "select",
+    "textarea",
+}
 
 
 def sanitize_html(html: str, base_url: str, link_rel: str = "nofollow noopener") -> str:

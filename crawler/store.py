@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -66,7 +67,7 @@ class Archive:
         for key in JSON_FIELDS:
             row[key] = json.dumps(list(record.get(key) or []), ensure_ascii=False)
         row["content_hash"] = _content_hash(row)
-        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
         existing = self.find_by_url(row["url"])
         with self.db.conn:
             if existing is None:

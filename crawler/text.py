@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
@@ -37,7 +38,7 @@ def plain_text(value: str | None) -> str | None:
     if "<" in value or "&" in value:
         try:
             value = lxml_html.fragment_fromstring(value, create_parent="div").text_content()
-        except Exception:  # lxml refuses some fragments (only a comment, NUL bytes): keep as is
+        except (etree.LxmlError, ValueError):  # lxml refuses some fragments (a lone comment, NUL bytes)
             pass
     return tidy_text(value)
 

@@ -66,7 +66,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--root", type=Path, default=SITE_ROOT)
     args = parser.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), functools.partial(SiteHandler, directory=str(args.root)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", args.port), functools.partial(SiteHandler, directory=str(args.root))
+    )
     server.requests = []
     print(f"Serving {args.root} on http://127.0.0.1:{server.server_address[1]}/", flush=True)
     server.serve_forever()

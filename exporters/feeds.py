@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
@@ -28,7 +28,7 @@ class FeedInfo:
 def _updated(article: dict) -> datetime:
     value = article.get("modified") or article.get("published") or article.get("first_seen")
     moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _generator(info: FeedInfo, articles: list[dict], self_type: str) -> FeedGenerator:
@@ -43,7 +43,7 @@ def _generator(info: FeedInfo, articles: list[dict], self_type: str) -> FeedGene
     feed.generator("newsdao-crawler")
     feed.link(href=info.feed_url, rel="self", type=self_type)
     feed.link(href=info.site_url, rel="alternate")  # last: RSS takes it as the channel link
-    newest = max((_updated(a) for a in articles), default=datetime(2000, 1, 1, tzinfo=timezone.utc))
+    newest = max((_updated(a) for a in articles), default=datetime(2000, 1, 1, tzinfo=UTC))
     feed.updated(newest)
     feed.lastBuildDate(newest)
     for article in articles:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -87,7 +87,8 @@ def render_post(
     alt = style.image_alt.format(brand=style.brand)
     lead_image = f'<p><img src="{escape(image)}" alt="{escape(alt)}" /></p>'
     blocks = format_blocks(body_html, style)
-    footer = f'{escape(style.footer_text, quote=False)}<a href="{escape(style.site_url)}" rel="dofollow">{escape(style.site_url, quote=False)}</a>'
+    site = escape(style.site_url)
+    footer = f'{escape(style.footer_text, quote=False)}<a href="{site}" rel="dofollow">{site}</a>'
     return f"---\n{front_matter(fields)}---\n\n{lead_image}\n\n" + "\n\n".join(blocks) + f"\n{footer}\n\n\n"
 
 
@@ -127,7 +128,7 @@ def post_slug(url: str) -> str:
 def article_datetime(article: dict) -> datetime:
     value = article.get("published") or article.get("first_seen")
     moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def post_for_article(article: dict, style: PostStyle) -> str:

@@ -39,7 +39,7 @@ def export_all(archive: Archive, options: ExportOptions) -> ExportResult:
     out = options.out_dir
     latest = archive.latest(options.feed_limit)
     site = options.style.site_url.rstrip("/")
-    for name, render, kind in (("rss.xml", rss_xml, "RSS"), ("atom.xml", atom_xml, "Atom")):
+    for name, render in (("rss.xml", rss_xml), ("atom.xml", atom_xml)):
         info = FeedInfo(
             title=options.feed_title,
             site_url=site + "/",

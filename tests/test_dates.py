@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -27,16 +27,18 @@ def test_korean_forms_parse_in_the_source_zone(text):
 
 def test_explicit_offset_wins_over_source_zone():
     moment = parse_date("2024-06-04T16:00:00Z", "Asia/Seoul")
-    assert moment == datetime(2024, 6, 4, 16, 0, tzinfo=timezone.utc)
+    assert moment == datetime(2024, 6, 4, 16, 0, tzinfo=UTC)
     assert parse_date("2024-06-05T09:15:00+09:00", "UTC").utcoffset() == SEOUL
 
 
 def test_english_dates_and_kst():
     moment = parse_date("June 7, 2024 11:45 KST", "UTC", ["en"])
-    assert moment.astimezone(timezone.utc) == datetime(2024, 6, 7, 2, 45, tzinfo=timezone.utc)
+    assert moment.astimezone(UTC) == datetime(2024, 6, 7, 2, 45, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("text", ["9999-01-01", "0001-01-01", "2024-13-45", "", "not a date", "1970-01-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "text", ["9999-01-01", "0001-01-01", "2024-13-45", "", "not a date", "1970-01-01T00:00:00Z"]
+)
 def test_impossible_dates_are_refused(text):
     assert parse_date(text, "Asia/Seoul") is None
 

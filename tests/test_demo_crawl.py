@@ -98,7 +98,9 @@ def test_every_post_follows_the_format(demo_run):
         assert body.endswith(FOOTER)
         blocks = body.split("\n\n")[1:-1]
         for block in blocks[:-1]:
-            assert re.match(r'<(p data-ke-size="size16"|h2 data-ke-size="size26"|ul|ol|blockquote|figure|p><img)', block), block
+            assert re.match(
+                r'<(p data-ke-size="size16"|h2 data-ke-size="size26"|ul|ol|blockquote|figure|p><img)', block
+            ), block
         assert meta["original_url"].startswith(demo_run.base)
         assert meta["render_with_liquid"] is False
         assert path.name.startswith(meta["date"][:10])
@@ -171,7 +173,9 @@ def test_unknown_source_name_fails_clearly(demo_run):
 def test_a_home_or_section_page_given_as_url_is_crawled_politely(demo_server, demo_site, tmp_path):
     """-a url= on a section page: its advertised feed and article links, robots.txt obeyed."""
     before = len(demo_server.requests)
-    result = run_scrapy("crawl", "news", "-a", f"url={demo_site}/news/", "-s", f"NEWS_DB_PATH={tmp_path / 'p.db'}")
+    result = run_scrapy(
+        "crawl", "news", "-a", f"url={demo_site}/news/", "-s", f"NEWS_DB_PATH={tmp_path / 'p.db'}"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     requests = demo_server.requests[before:]
     paths = [path for path, _ in requests]

@@ -33,14 +33,20 @@ def test_a_good_source_loads_with_defaults(tmp_path):
 
 
 BAD = {
-    "unknown key": ('feeds = ["https://a.example/rss"]\ncolour = "red"', "source 'bad': field 'colour': unknown key"),
+    "unknown key": (
+        'feeds = ["https://a.example/rss"]\ncolour = "red"',
+        "source 'bad': field 'colour': unknown key",
+    ),
     "missing url": ('language = "ko"', "source 'bad': field 'feeds': no entry point"),
     "relative url": ('feeds = ["/rss.xml"]', "source 'bad': field 'feeds': '/rss.xml' is not an absolute"),
     "bad pattern": (
         'listings = ["https://a.example/"]\narticle_pattern = "([a-z"',
         "source 'bad': field 'article_pattern': bad pattern",
     ),
-    "pattern missing": ('listings = ["https://a.example/"]', "source 'bad': field 'article_pattern': required"),
+    "pattern missing": (
+        'listings = ["https://a.example/"]',
+        "source 'bad': field 'article_pattern': required",
+    ),
     "bad time zone": (
         'feeds = ["https://a.example/rss"]\ntimezone = "Mars/Olympus"',
         "source 'bad': field 'timezone': unknown time zone 'Mars/Olympus'",
@@ -56,7 +62,9 @@ def test_each_mistake_names_the_source_and_the_field(tmp_path, case):
 
 
 def test_crawl_with_a_bad_sources_file_stops_with_one_clear_line(tmp_path):
-    path = write(tmp_path, '[[source]]\nname = "bad"\nfeeds = ["https://a.example/rss"]\ntimezone = "Nowhere"\n')
+    path = write(
+        tmp_path, '[[source]]\nname = "bad"\nfeeds = ["https://a.example/rss"]\ntimezone = "Nowhere"\n'
+    )
     result = run_scrapy("crawl", "news", "-s", f"NEWS_SOURCES_FILE={path}")
     assert result.returncode == 2
     assert f"{path}: source 'bad': field 'timezone': unknown time zone 'Nowhere'" in result.stderr

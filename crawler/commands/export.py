@@ -55,7 +55,9 @@ class Command(ScrapyCommand):
         for path in result.paths:
             if path.parent.name != "_posts":
                 print(f"Feed:    {path}")
-        print(f"Posts:   {out_dir / '_posts'}/ ({len(posts)} files, {len(result.written)} files written, {len(result.unchanged)} unchanged)")
+        written, unchanged = len(result.written), len(result.unchanged)
+        print(f"Posts:   {out_dir / '_posts'}/ ({len(posts)} files)")
+        print(f"Files:   {written} written, {unchanged} unchanged")
 
 
 def post_style(settings) -> PostStyle:

@@ -169,9 +169,19 @@ def _dates(tree, ld: dict, text: str, source: Source, languages: list[str]):
     published = parse(md.ld_text(ld.get("datePublished")) or md.ld_text(ld.get("dateCreated")))
     published = published or parse(
         md.meta_content(
-            tree, "article:published_time", "og:published_time", "datePublished", "pubdate",
-            "publishdate", "publish-date", "date", "dc.date", "DC.date.issued", "sailthru.date",
-            "parsely-pub-date", "article.published",
+            tree,
+            "article:published_time",
+            "og:published_time",
+            "datePublished",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "date",
+            "dc.date",
+            "DC.date.issued",
+            "sailthru.date",
+            "parsely-pub-date",
+            "article.published",
         )  # fmt: skip
     )
     modified = parse(md.ld_text(ld.get("dateModified"))) or parse(
@@ -195,7 +205,9 @@ def _dates(tree, ld: dict, text: str, source: Source, languages: list[str]):
 def _authors(tree, ld: dict, text: str) -> list[str]:
     names = md.ld_people(ld.get("author")) or md.ld_people(ld.get("creator"))
     if not names:
-        for value in (md.meta_content(tree, "author", "article:author", "byl", "dc.creator", "sailthru.author"),):
+        for value in (
+            md.meta_content(tree, "author", "article:author", "byl", "dc.creator", "sailthru.author"),
+        ):
             if value and not value.startswith("http"):
                 names = md.split_names(value)
     if not names:
@@ -221,7 +233,11 @@ def _language(tree, text: str | None, source: Source) -> str | None:
 
 
 def _image(tree, ld: dict, body: str | None, url: str) -> str | None:
-    publisher_logo = md.ld_image((ld.get("publisher") or {}).get("logo")) if isinstance(ld.get("publisher"), dict) else None
+    publisher_logo = (
+        md.ld_image((ld.get("publisher") or {}).get("logo"))
+        if isinstance(ld.get("publisher"), dict)
+        else None
+    )
     candidates = [
         md.ld_image(ld.get("image")),
         md.meta_content(tree, "og:image", "og:image:url", "og:image:secure_url"),

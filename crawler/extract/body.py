@@ -14,7 +14,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.extract.dates import MODIFIED_LABELS, PUBLISHED_LABELS, NUMERIC_DATE_RE
+from crawler.extract.dates import MODIFIED_LABELS, NUMERIC_DATE_RE, PUBLISHED_LABELS
 from crawler.extract.metadata import KOREAN_BYLINE_RE
 from crawler.text import tidy_text
 
@@ -29,9 +29,13 @@ RELATED_RE = re.compile(
     r"Read more\b|See also\b|More on this\b|Recommended\b)",
     re.IGNORECASE,
 )
-DATE_LINE_RE = re.compile(rf"^\s*(?:\[?\s*(?:{PUBLISHED_LABELS}|{MODIFIED_LABELS})\s*(?:일시|시간)?\s*\]?\s*[:：|]?\s*)", re.I)
+DATE_LINE_RE = re.compile(
+    rf"^\s*(?:\[?\s*(?:{PUBLISHED_LABELS}|{MODIFIED_LABELS})\s*(?:일시|시간)?\s*\]?\s*[:：|]?\s*)", re.I
+)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-ENGLISH_BYLINE_LINE_RE = re.compile(r"^\s*By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*\s*$")
+ENGLISH_BYLINE_LINE_RE = re.compile(
+    r"^\s*By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*\s*$"
+)
 
 
 def extract_body(tree: lxml_html.HtmlElement, url: str, selector: str | None = None) -> str | None:

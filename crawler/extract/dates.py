@@ -8,7 +8,7 @@ ourselves, and put the source's time zone on whatever carries none.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -30,7 +30,7 @@ NUMERIC_DATE_RE = re.compile(
 )
 OFFSET_RE = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})\s*$|\bKST\b", re.IGNORECASE)
 
-EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 def parse_date(
@@ -57,7 +57,7 @@ def parse_date(
         return None
     if result.tzinfo is None:
         result = result.replace(tzinfo=zone)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if not EARLIEST <= result <= now + timedelta(days=1):
         return None
     return result

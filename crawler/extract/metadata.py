@@ -23,7 +23,9 @@ ARTICLE_TYPES = {
 KOREAN_BYLINE_RE = re.compile(
     r"(?:^|[\s(\[/=·,])([가-힣]{2,4})\s?(?:선임|수석|전문|객원)?(?:기자|특파원|논설위원|앵커|통신원|기상캐스터)(?![가-힣])"
 )
-ENGLISH_BYLINE_RE = re.compile(r"^\s*By\s+([A-Z][^\n|]{2,120}?)\s*(?:$|\||,\s*(?:Staff|Reporter|Correspondent))")
+ENGLISH_BYLINE_RE = re.compile(
+    r"^\s*By\s+([A-Z][^\n|]{2,120}?)\s*(?:$|\||,\s*(?:Staff|Reporter|Correspondent))"
+)
 
 
 def json_ld_article(tree: lxml_html.HtmlElement) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urldefrag, urlsplit
 
 from itemadapter import ItemAdapter
@@ -52,7 +52,7 @@ def to_utc(value: str | None) -> str | None:
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         return None
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def clean_body(body_html: str, url: str) -> str | None:

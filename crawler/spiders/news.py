@@ -60,11 +60,18 @@ class NewsSpider(scrapy.Spider):
         if not discovery.in_domains(url, source.allowed_domains):
             self.crawler.stats.inc_value("news/links/offsite")
             return None
-        return scrapy.Request(url, callback=self.parse_article, cb_kwargs={"source": source}, meta={"source": source.name})
+        return scrapy.Request(
+            url, callback=self.parse_article, cb_kwargs={"source": source}, meta={"source": source.name}
+        )
 
     def entry_failed(self, failure):
         request = failure.request
-        self.logger.error("Entry point failed for source %s: %s (%s)", request.meta.get("source"), request.url, failure.getErrorMessage())
+        self.logger.error(
+            "Entry point failed for source %s: %s (%s)",
+            request.meta.get("source"),
+            request.url,
+            failure.getErrorMessage(),
+        )
         self.crawler.stats.inc_value("news/entry_points/failed")
 
     # --- discovery callbacks ---------------------------------------------------
@@ -127,12 +134,16 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response, source: Source, guessed: bool = False):
         stats = self.crawler.stats
         if not isinstance(response, HtmlResponse) or isinstance(response, XmlResponse):
-            self.logger.warning("Skipped %s: not an HTML page (%s)", response.url, response.headers.get("Content-Type", b"?").decode("latin-1"))
+            self.logger.warning(
+                "Skipped %s: not an HTML page (%s)",
+                response.url,
+                response.headers.get("Content-Type", b"?").decode("latin-1"),
+            )
             stats.inc_value("news/skipped/not_html")
             return
         try:
             fields = extract_article(response.text, response.url, source)
-        except Exception as exc:  # one broken page must not end the crawl: log, count, go on
+        except Exception as exc:  # noqa: BLE001  one broken page must not end the crawl: log, count, go on
             self.logger.error("Extraction failed for %s: %r", response.url, exc)
             stats.inc_value("news/errors/extraction")
             return
@@ -162,6 +173,8 @@ def select_sources(path: str, name: str | None, url: str | None) -> list[Source]
     if name:
         chosen = [s for s in sources if s.name == name]
         if not chosen:
-            raise SourcesError(f"{path}: no source named {name!r} (known: {', '.join(s.name for s in sources)})")
+            raise SourcesError(
+                f"{path}: no source named {name!r} (known: {', '.join(s.name for s in sources)})"
+            )
         return chosen
     return [s for s in sources if s.enabled]

@@ -1,0 +1,75 @@
+"""Pipelines built as the engine builds them, on a real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from crawler.items import Article
+from crawler.pipelines.normalize import NormalizePipeline
+from crawler.pipelines.store import StorePipeline
+from crawler.pipelines.validate import ValidatePipeline
+from crawler.store import Archive
+
+
+@pytest.fixture
+def crawler(tmp_path):
+    return get_crawler(settings_dict={"NEWS_DB_PATH": str(tmp_path / "news.db")})
+
+
+def article(**changes) -> Article:
+    fields = dict(
+        url="https://news.example/a/1#comments", source="ex", title="A &amp; B agree",
+        published="2024-06-04T14:30:00+09:00", authors=["Kim"],
+        description="Site tagline that says nothing",
+        body_html='<p onclick="x()">First sentence of the story is here. Second one follows.</p><script>x()</script>',
+    )  # fmt: skip
+    fields.update(changes)
+    return Article(**fields)
+
+
+def run_all(crawler, *items):
+    normalize = build_from_crawler(NormalizePipeline, crawler)
+    validate = build_from_crawler(ValidatePipeline, crawler)
+    store = build_from_crawler(StorePipeline, crawler)
+    store.open_spider()
+    try:
+        for item in items:
+            store.process_item(validate.process_item(normalize.process_item(item)))
+    finally:
+        store.close_spider()
+
+
+def test_normalized_and_stored_once_updated_in_place(crawler, tmp_path):
+    run_all(crawler, article())
+    run_all(crawler, article())
+    run_all(crawler, article(body_html="<p>First sentence changed. Second one follows.</p>"))
+    archive = Archive(tmp_path / "news.db")
+    (row,) = list(archive.iter_all())
+    archive.close()
+    assert row["url"] == "https://news.example/a/1"
+    assert row["title"] == "A & B agree"
+    assert row["published"] == "2024-06-04T05:30:00+00:00"
+    assert row["body_html"] == "<p>First sentence changed. Second one follows.</p>"
+    assert row["excerpt"] == "First sentence changed. Second one follows."  # the tagline is no summary
+    stats = crawler.stats.get_stats()
+    assert (stats["news/stored/new"], stats["news/stored/unchanged"], stats["news/stored/updated"]) == (
+        1,
+        1,
+        1,
+    )
+    assert row["first_seen"] <= row["updated_at"]
+
+
+@pytest.mark.parametrize(
+    "changes, reason",
+    [({"title": None}, "no_headline"), ({"body_html": "<script>only()</script>"}, "no_body")],
+)
+def test_articles_without_headline_or_body_are_dropped_and_counted(crawler, changes, reason):
+    normalize = build_from_crawler(NormalizePipeline, crawler)
+    validate = build_from_crawler(ValidatePipeline, crawler)
+    with pytest.raises(DropItem, match=reason.replace("_", " ")):
+        validate.process_item(normalize.process_item(article(**changes)))
+    assert crawler.stats.get_value(f"news/dropped/{reason}") == 1
