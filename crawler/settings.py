@@ -48,6 +48,10 @@ NEWS_FEED_TITLE = "flaretime 실시간 뉴스"
 NEWS_FEED_DESCRIPTION = "flaretime 실시간 뉴스 속보"
 # Language code of the combined feeds.
 NEWS_FEED_LANGUAGE = "ko"
+# The date part of the feeds' tag: URIs (tag:<site host>,<date>:article:<id>); never change it.
+NEWS_FEED_ID_DATE = "2024"
+# Text of the link to the original article when a source publishes excerpts only (full_text = false).
+NEWS_READ_MORE_TEXT = "원문 보기"
 
 # The publishing site (post format): brand, site URL, default lead image, phrases.
 NEWS_BRAND = "flaretime"

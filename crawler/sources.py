@@ -37,6 +37,7 @@ class Source:
     categories: dict[str, str] = field(default_factory=dict, hash=False)
     selectors: dict[str, str] = field(default_factory=dict, hash=False)
     enabled: bool = True
+    full_text: bool = True  # feeds and posts carry the whole body; False: the excerpt and a link
     # Entry points whose kind (feed, sitemap or page) is found from the response: -a url=.
     urls: tuple[str, ...] = ()
 
@@ -56,6 +57,7 @@ class Source:
 KNOWN_KEYS = {
     "name", "enabled", "feeds", "sitemaps", "listings", "article_pattern", "allowed_domains",
     "language", "timezone", "date_order", "default_category", "categories", "selectors",
+    "full_text",
 }  # fmt: skip
 
 
@@ -147,13 +149,15 @@ def _parse_source(entry: object) -> Source:
     if not isinstance(default_category, str) or not default_category.strip():
         raise SourcesError("field 'default_category': must be a non-empty string")
     enabled = entry.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise SourcesError("field 'enabled': must be true or false")
+    full_text = entry.get("full_text", True)
+    for key, value in (("enabled", enabled), ("full_text", full_text)):
+        if not isinstance(value, bool):
+            raise SourcesError(f"field {key!r}: must be true or false")
     return Source(
         name=name, feeds=feeds, sitemaps=sitemaps, listings=listings, article_pattern=pattern,
         allowed_domains=domains, language=language, timezone=timezone,
         date_order=date_order, default_category=default_category, categories=categories,
-        selectors=selectors, enabled=enabled,
+        selectors=selectors, enabled=enabled, full_text=full_text,
     )  # fmt: skip
 
 

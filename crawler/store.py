@@ -27,6 +27,7 @@ SCHEMA = {
     "modified": str, "language": str, "image": str, "excerpt": str, "description": str,
     "section": str, "categories": str, "keywords": str, "body_html": str, "content_hash": str,
     "requested_url": str, "first_seen": str, "updated_at": str,
+    "duplicate_of": str,  # id of the original when this article is a copy of another story
 }  # fmt: skip
 
 
@@ -98,6 +99,45 @@ class Archive:
     def iter_all(self) -> Iterator[dict[str, Any]]:
         for row in self.db[ARTICLES].rows_where(order_by="id"):
             yield _decode(row)
+
+    # --- what the exporters read: published articles only (not copies of another story) ---
+
+    def published_heads(self) -> Iterator[dict[str, Any]]:
+        """Just enough of each publishable article to name its post and tell if it changed."""
+        yield from self.db[ARTICLES].rows_where(
+            "duplicate_of is null",
+            select="id, url, source, content_hash, published, first_seen",
+            order_by="id",
+        )
+
+    def get(self, article_id: str) -> dict[str, Any]:
+        return _decode(self.db[ARTICLES].get(article_id))
+
+    def latest_published(self, limit: int, source: str | None = None, category: str | None = None):
+        """The newest publishable articles, optionally of one source or one category."""
+        where, args = ["duplicate_of is null"], []
+        if source is not None:
+            where.append("source = ?")
+            args.append(source)
+        if category is not None:
+            where.append("exists (select 1 from json_each(articles.categories) where value = ?)")
+            args.append(category)
+        return self.latest(limit, " and ".join(where), args)
+
+    def published_sources(self) -> list[str]:
+        sql = f"select distinct source from {ARTICLES} where duplicate_of is null order by source"
+        return [row[0] for row in self.db.execute(sql)]
+
+    def published_categories(self) -> list[str]:
+        sql = (
+            f"select distinct value from {ARTICLES}, json_each({ARTICLES}.categories)"
+            " where duplicate_of is null order by value"
+        )
+        return [row[0] for row in self.db.execute(sql)]
+
+    def mark_duplicate(self, article_id: str, original_id: str) -> None:
+        with self.db.conn:
+            self.db[ARTICLES].update(article_id, {"duplicate_of": original_id})
 
 
 def _content_hash(row: dict[str, Any]) -> str:

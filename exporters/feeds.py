@@ -8,32 +8,64 @@ last `link()` the channel link, and writes `content:encoded` only when a descrip
 from __future__ import annotations
 
 import mimetypes
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
-from exporters.posts import article_datetime
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
 class FeedInfo:
     title: str
     site_url: str  # the site the feed belongs to (channel link), not the feed itself
-    feed_url: str  # where the feed itself is published (rel="self")
+    feed_url: str  # where this feed file is published (rel="self")
     description: str
     language: str = "ko"
+    id_prefix: str = "tag:newsdao.kr,2024:"  # + "article:<id>": entry ids that never change
 
 
-def _updated(article: dict) -> datetime:
-    value = article.get("modified") or article.get("published") or article.get("first_seen")
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def published(article: dict) -> datetime:
+    """Publication time; the first-seen time for a page that printed none."""
+    return moment(article.get("published")) or moment(article["first_seen"])
+
+
+def updated(article: dict) -> datetime:
+    """Last change: the latest of publication, the page's modified time and our record of an update."""
+    candidates = [moment(article.get("modified")), published(article)]
+    if article.get("updated_at") and article.get("updated_at") != article.get("first_seen"):
+        candidates.append(moment(article["updated_at"]))  # the content changed after we first stored it
+    return max(c for c in candidates if c)
+
+
+def entry_id(info: FeedInfo, article: dict) -> str:
+    return f"{info.id_prefix}article:{article['id']}"
+
+
+def feed_language(articles: list[dict], default: str) -> str:
+    """The language most entries are in (ties by name), for per-source and per-category feeds."""
+    counts = Counter(a.get("language") for a in articles if a.get("language"))
+    if not counts:
+        return default
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+
+def newest_update(articles: list[dict]) -> datetime:
+    return max((updated(a) for a in articles), default=EPOCH)
 
 
 def _generator(info: FeedInfo, articles: list[dict], self_type: str) -> FeedGenerator:
     feed = FeedGenerator()
-    feed.load_extension("dc")
+    feed.load_extension("dc", atom=False, rss=True)  # Atom has author/name; RSS needs dc:creator
     feed.load_extension("media")
     feed.id(info.feed_url)
     feed.title(info.title)
@@ -43,22 +75,22 @@ def _generator(info: FeedInfo, articles: list[dict], self_type: str) -> FeedGene
     feed.generator("newsdao-crawler")
     feed.link(href=info.feed_url, rel="self", type=self_type)
     feed.link(href=info.site_url, rel="alternate")  # last: RSS takes it as the channel link
-    newest = max((_updated(a) for a in articles), default=datetime(2000, 1, 1, tzinfo=UTC))
+    newest = newest_update(articles)
     feed.updated(newest)
     feed.lastBuildDate(newest)
     for article in articles:
-        _add_entry(feed, article)
+        _add_entry(feed, info, article)
     return feed
 
 
-def _add_entry(feed: FeedGenerator, article: dict) -> None:
+def _add_entry(feed: FeedGenerator, info: FeedInfo, article: dict) -> None:
     entry = feed.add_entry(order="append")
-    entry.id(f"urn:newsdao:article:{article['id']}")
-    entry.guid(f"urn:newsdao:article:{article['id']}", permalink=False)
+    entry.id(entry_id(info, article))
+    entry.guid(entry_id(info, article), permalink=False)
     entry.title(article["title"])
     entry.link(href=article["url"], rel="alternate")
-    entry.published(article_datetime(article))
-    entry.updated(_updated(article))
+    entry.published(published(article))
+    entry.updated(updated(article))
     for name in article.get("authors") or []:
         entry.author(name=name)
         entry.dc.dc_creator(name)
@@ -68,8 +100,11 @@ def _add_entry(feed: FeedGenerator, article: dict) -> None:
     entry.content(article.get("body_html") or "", type="html")
     image = article.get("image")
     if image:
-        mime = mimetypes.guess_type(image.split("?", 1)[0])[0] or "image/jpeg"
-        entry.media.content(url=image, medium="image", type=mime)
+        entry.media.content(url=image, medium="image", type=image_type(image))
+
+
+def image_type(url: str) -> str:
+    return mimetypes.guess_type(url.split("?", 1)[0])[0] or "image/jpeg"
 
 
 def rss_xml(info: FeedInfo, articles: list[dict]) -> bytes:

@@ -33,6 +33,11 @@ class PostStyle:
     timezone: str = "Asia/Seoul"
 
 
+# Void elements written as `<img ... />`, as the format's lead image is (and as kramdown writes them).
+# lxml writes every attribute value in double quotes, so a quoted `>` cannot end the match.
+VOID_TAG_RE = re.compile(r'<(img|br|hr)((?:\s+[^\s=>/"]+(?:="[^"]*")?)*)\s*/?>')
+
+
 class _Folded(str):
     """A string written as a folded block scalar (`>`)."""
 
@@ -106,7 +111,7 @@ def format_blocks(body_html: str, style: PostStyle) -> list[str]:
         if child.tag in ("h2", "p") and markup.startswith(f"<{child.tag}>"):
             attrs = style.heading_attrs if child.tag == "h2" else style.paragraph_attrs
             markup = f"<{child.tag} {attrs}>" + markup[len(child.tag) + 2 :]
-        blocks.append(markup)
+        blocks.append(VOID_TAG_RE.sub(r"<\1\2 />", markup))
     return blocks
 
 

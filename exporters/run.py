@@ -1,16 +1,31 @@
-"""Write every output from the archive: feeds and posts, rewriting only what changed."""
+"""Write every output from the archive: posts, feeds in three formats, OPML and an index page.
+
+Every byte depends only on the archive and the settings. Posts are written incrementally
+(a manifest remembers what each file was made from); a file is rewritten only when its
+bytes change, and a file a previous export wrote but this one did not is removed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from crawler.store import Archive
-from exporters.feeds import FeedInfo, atom_xml, rss_xml
+from exporters.feeds import FeedInfo, atom_xml, feed_language, rss_xml
+from exporters.index_page import index_html
+from exporters.jsonfeed import json_feed
+from exporters.manifest import MANIFEST_NAME, Manifest
+from exporters.opml import FeedLink, opml
 from exporters.posts import PostStyle, post_filename, post_for_article
+from exporters.prepare import Hook, prepare_article
 
 logger = logging.getLogger(__name__)
+
+FORMATS = (("rss", "rss.xml", rss_xml), ("atom", "atom.xml", atom_xml), ("json", "feed.json", json_feed))
 
 
 @dataclass(frozen=True)
@@ -20,49 +35,125 @@ class ExportOptions:
     feed_title: str = "flaretime 실시간 뉴스"
     feed_description: str = "flaretime 실시간 뉴스 속보"
     feed_language: str = "ko"
+    feed_id_prefix: str = "tag:newsdao.kr,2024:"
     style: PostStyle = field(default_factory=PostStyle)
-    post_hook: object | None = None  # callable(article dict) -> article dict
+    post_hook: Hook | None = None  # callable(article dict) -> article dict
+    post_hook_name: str = ""
+    excerpt_only_sources: frozenset[str] = frozenset()  # sources with full_text = false
+    read_more: str = "원문 보기"
+
+    def settings_key(self) -> str:
+        """A hash of everything besides the archive that shapes a post."""
+        shape = [asdict(self.style), self.post_hook_name, sorted(self.excerpt_only_sources), self.read_more]
+        return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
 class ExportResult:
     written: list[Path] = field(default_factory=list)  # files whose bytes changed
     unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    posts: int = 0
+    feeds: list[FeedLink] = field(default_factory=list)
 
-    @property
-    def paths(self) -> list[Path]:
-        return sorted(self.written + self.unchanged)
+
+class Exporter:
+    def __init__(self, archive: Archive, options: ExportOptions):
+        self.archive = archive
+        self.options = options
+        self.out = options.out_dir
+        self.site = options.style.site_url.rstrip("/")
+        self.result = ExportResult()
+        self.manifest = Manifest(self.out, options.settings_key())
+
+    def run(self) -> ExportResult:
+        self.write_posts()
+        self.write_feeds()
+        for path in self.manifest.stale():
+            path.unlink()
+            self.result.removed.append(path)
+            logger.info("Removed %s: its article is gone, a duplicate, or renamed", path)
+        self.write(MANIFEST_NAME, self.manifest.to_bytes(), marker=None)
+        return self.result
+
+    def prepare(self, article: dict) -> dict:
+        full_text = article["source"] not in self.options.excerpt_only_sources
+        return prepare_article(article, self.options.post_hook, full_text, self.options.read_more)
+
+    def write_posts(self) -> None:
+        style = self.options.style
+        for head in self.archive.published_heads():
+            relpath = f"_posts/{post_filename(head, style)}"
+            marker = f"{head['id']}:{head['content_hash']}"
+            self.result.posts += 1
+            if self.manifest.unchanged(relpath, marker):
+                self.manifest.record(relpath, marker)
+                self.result.unchanged.append(self.out / relpath)
+                continue
+            article = self.prepare(self.archive.get(head["id"]))
+            self.write(relpath, post_for_article(article, style).encode("utf-8"), marker)
+
+    def write_feeds(self) -> None:
+        limit = self.options.feed_limit
+        title = self.options.feed_title
+        sets = [("All", title, "feeds", self.archive.latest_published(limit))]
+        for source in self.archive.published_sources():
+            articles = self.archive.latest_published(limit, source=source)
+            sets.append(("Sources", f"{title} · {source}", f"feeds/sources/{source}", articles))
+        folders = set()
+        for category in self.archive.published_categories():
+            folder = f"feeds/categories/{category_slug(category)}"
+            if folder in folders:  # two names that fold to one slug ("World News", "world-news")
+                folder += "-" + hashlib.sha256(category.encode("utf-8")).hexdigest()[:8]
+            folders.add(folder)
+            articles = self.archive.latest_published(limit, category=category)
+            sets.append(("Categories", f"{title} · {category}", folder, articles))
+        for group, feed_title, folder, articles in sets:
+            prepared = [self.prepare(a) for a in articles]
+            language = feed_language(prepared, self.options.feed_language) if group != "All" else None
+            for kind, name, render in FORMATS:
+                info = FeedInfo(
+                    title=feed_title,
+                    site_url=self.site + "/",
+                    feed_url=f"{self.site}/{folder}/{name}",
+                    description=self.options.feed_description,
+                    language=language or self.options.feed_language,
+                    id_prefix=self.options.feed_id_prefix,
+                )
+                self.write(f"{folder}/{name}", render(info, prepared), marker="feed")
+                self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", info.feed_url, kind))
+        opml_path = "feeds/feeds.opml"
+        self.write(opml_path, opml(title, self.site + "/", self.result.feeds), marker="feed")
+        latest = [self.prepare(a) for a in sets[0][3]]
+        self.write("feeds/index.html", index_html(title, self.result.feeds, latest, opml_path), marker="feed")
+
+    def write(self, relpath: str, data: bytes, marker: str | None) -> None:
+        path = self.out / relpath
+        if marker is not None:
+            self.manifest.record(relpath, marker)
+        if write_if_changed(path, data):
+            self.result.written.append(path)
+        else:
+            self.result.unchanged.append(path)
 
 
 def export_all(archive: Archive, options: ExportOptions) -> ExportResult:
-    result = ExportResult()
-    out = options.out_dir
-    latest = archive.latest(options.feed_limit)
-    site = options.style.site_url.rstrip("/")
-    for name, render in (("rss.xml", rss_xml), ("atom.xml", atom_xml)):
-        info = FeedInfo(
-            title=options.feed_title,
-            site_url=site + "/",
-            feed_url=f"{site}/feeds/{name}",
-            description=options.feed_description,
-            language=options.feed_language,
-        )
-        write_if_changed(out / "feeds" / name, render(info, latest), result)
-    for article in archive.iter_all():
-        if options.post_hook is not None:
-            article = options.post_hook(dict(article))
-        text = post_for_article(article, options.style)
-        write_if_changed(out / "_posts" / post_filename(article, options.style), text.encode("utf-8"), result)
-    return result
+    return Exporter(archive, options).run()
 
 
-def write_if_changed(path: Path, data: bytes, result: ExportResult) -> None:
-    """Write only when the bytes differ, so an unchanged archive leaves files (and mtimes) alone."""
-    if path.exists() and path.read_bytes() == data:
-        result.unchanged.append(path)
-        return
+def category_slug(category: str) -> str:
+    """A folder name for a category: lower-case word characters and dashes (`경제`, `world-news`)."""
+    slug = re.sub(r"[^\w]+", "-", category.casefold()).strip("-_")[:60].strip("-_")
+    return slug or "category-" + hashlib.sha256(category.encode("utf-8")).hexdigest()[:8]
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the bytes differ (through a temporary file and a rename, so a reader
+    never sees half a file); returns whether the file was written."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
-    result.written.append(path)
+    return True

@@ -48,8 +48,8 @@ def test_the_demo_command_crawls_exports_and_prints_every_output(tmp_path):
         [sys.executable, "demo/run.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    printed = re.findall(r"^(?:Archive|Feed|Posts|Sources file):\s+(\S+)", result.stdout, re.M)
-    assert len(printed) == 5
+    printed = re.findall(r"^(?:Archive|Posts|Feeds|OPML|Index|Sources file):\s+(\S+)", result.stdout, re.M)
+    assert len(printed) == 6
     for path in printed:
         assert os.path.exists(path.rstrip("/")), path
-    assert "(10 posts)" in result.stdout
+    assert "(10 posts)" in result.stdout and "(12 feeds" in result.stdout

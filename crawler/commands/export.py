@@ -1,13 +1,15 @@
-"""`scrapy export`: write feeds and posts from the archive."""
+"""`scrapy export`: write posts, feeds, OPML and the index page from the archive."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.misc import load_object
 
+from crawler.sources import SourcesError, load_sources
 from crawler.store import Archive
 from exporters.posts import PostStyle
 from exporters.run import ExportOptions, export_all
@@ -21,7 +23,7 @@ class Command(ScrapyCommand):
         return "[-o DIR]"
 
     def short_desc(self):
-        return "Write RSS, Atom and Jekyll posts from the archive"
+        return "Write Jekyll posts, RSS, Atom, JSON Feed, OPML and an index page from the archive"
 
     def add_options(self, parser):
         super().add_options(parser)
@@ -30,34 +32,54 @@ class Command(ScrapyCommand):
     def run(self, args, opts):
         if args:
             raise UsageError("export takes no positional arguments")
-        settings = self.settings
-        db_path = Path(settings.get("NEWS_DB_PATH"))
+        db_path = Path(self.settings.get("NEWS_DB_PATH"))
         if not db_path.exists():
             raise UsageError(f"no archive at {db_path}: crawl first, or set -s NEWS_DB_PATH=")
-        out_dir = Path(opts.output or settings.get("NEWS_EXPORT_DIR"))
-        hook = settings.get("NEWS_POST_HOOK")
-        options = ExportOptions(
-            out_dir=out_dir,
-            feed_limit=settings.getint("NEWS_FEED_LIMIT"),
-            feed_title=settings.get("NEWS_FEED_TITLE"),
-            feed_description=settings.get("NEWS_FEED_DESCRIPTION"),
-            feed_language=settings.get("NEWS_FEED_LANGUAGE"),
-            style=post_style(settings),
-            post_hook=load_object(hook) if hook else None,
-        )
+        options = export_options(self.settings, Path(opts.output or self.settings.get("NEWS_EXPORT_DIR")))
         archive = Archive(db_path)
         try:
             result = export_all(archive, options)
         finally:
             archive.close()
-        posts = [p for p in result.paths if p.parent.name == "_posts"]
-        print(f"Archive: {db_path} ({len(posts)} posts)")
-        for path in result.paths:
-            if path.parent.name != "_posts":
-                print(f"Feed:    {path}")
-        written, unchanged = len(result.written), len(result.unchanged)
-        print(f"Posts:   {out_dir / '_posts'}/ ({len(posts)} files)")
-        print(f"Files:   {written} written, {unchanged} unchanged")
+        out = options.out_dir
+        print(f"Archive: {db_path}")
+        print(f"Posts:   {out / '_posts'}/ ({result.posts} posts)")
+        print(f"Feeds:   {out / 'feeds'}/ ({len(result.feeds)} feeds: rss.xml, atom.xml, feed.json)")
+        print(f"OPML:    {out / 'feeds' / 'feeds.opml'}")
+        print(f"Index:   {out / 'feeds' / 'index.html'}")
+        print(
+            f"Export done: {len(result.written)} files written, {len(result.unchanged)} unchanged,"
+            f" {len(result.removed)} removed"
+        )
+
+
+def export_options(settings, out_dir: Path) -> ExportOptions:
+    """Everything an export needs from the settings (and the sources file's full_text switches)."""
+    hook = settings.get("NEWS_POST_HOOK")
+    site = settings.get("NEWS_SITE_URL")
+    return ExportOptions(
+        out_dir=out_dir,
+        feed_limit=settings.getint("NEWS_FEED_LIMIT"),
+        feed_title=settings.get("NEWS_FEED_TITLE"),
+        feed_description=settings.get("NEWS_FEED_DESCRIPTION"),
+        feed_language=settings.get("NEWS_FEED_LANGUAGE"),
+        feed_id_prefix=f"tag:{urlsplit(site).hostname},{settings.get('NEWS_FEED_ID_DATE')}:",
+        style=post_style(settings),
+        post_hook=load_object(hook) if hook else None,
+        post_hook_name=hook or "",
+        excerpt_only_sources=excerpt_only_sources(settings.get("NEWS_SOURCES_FILE")),
+        read_more=settings.get("NEWS_READ_MORE_TEXT"),
+    )
+
+
+def excerpt_only_sources(path: str) -> frozenset[str]:
+    """Sources whose posts and feeds carry the excerpt only; none when there is no sources file."""
+    if not path or not Path(path).is_file():
+        return frozenset()
+    try:
+        return frozenset(s.name for s in load_sources(path) if not s.full_text)
+    except SourcesError as exc:
+        raise UsageError(str(exc), print_help=False) from None
 
 
 def post_style(settings) -> PostStyle:
