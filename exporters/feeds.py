@@ -25,6 +25,7 @@ class FeedInfo:
     description: str
     language: str = "ko"
     id_prefix: str = "tag:newsdao.kr,2024:"  # + "article:<id>": entry ids that never change
+    publisher: str = "flaretime"  # Atom's feed author, for entries whose page named no author
 
 
 def moment(value: str | None) -> datetime | None:
@@ -73,6 +74,7 @@ def _generator(info: FeedInfo, articles: list[dict], self_type: str) -> FeedGene
     feed.subtitle(info.description)
     feed.language(info.language)
     feed.generator("newsdao-crawler")
+    feed.author(name=info.publisher)  # Atom only: RSS would need an e-mail address
     feed.link(href=info.feed_url, rel="self", type=self_type)
     feed.link(href=info.site_url, rel="alternate")  # last: RSS takes it as the channel link
     newest = newest_update(articles)

@@ -119,6 +119,7 @@ class Exporter:
                     description=self.options.feed_description,
                     language=language or self.options.feed_language,
                     id_prefix=self.options.feed_id_prefix,
+                    publisher=self.options.style.brand,
                 )
                 self.write(f"{folder}/{name}", render(info, prepared), marker="feed")
                 self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", info.feed_url, kind))

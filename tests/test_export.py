@@ -112,6 +112,7 @@ def test_atom_and_json_feeds_list_the_same_entries(archive_db, tmp_path):
         root = ET.parse(path).getroot()
         assert root.get("{http://www.w3.org/XML/1998/namespace}lang")
         assert root.findtext("atom:id", namespaces=NS) and root.findtext("atom:updated", namespaces=NS)
+        assert root.findtext("atom:author/atom:name", namespaces=NS) == "flaretime"  # for author-less entries
         links = {link.get("rel"): link.get("href") for link in root.findall("atom:link", NS)}
         assert links == {"self": f"{SITE}/{path.relative_to(out)}", "alternate": SITE + "/"}
         rss = feedparser.parse(path.with_name("rss.xml").read_bytes())
