@@ -3,14 +3,17 @@
 The site's files write absolute URLs (feeds, sitemaps, canonical links) as `__SITE__`;
 the server replaces it with `http://127.0.0.1:PORT`, so one copy of the files works on any
 port. Content-Type carries no charset, as many real servers send it: pages must declare
-their own encoding.
+their own encoding. Like a real news server it sends `ETag` and `Last-Modified` and answers
+`If-None-Match` / `If-Modified-Since` with `304 Not Modified`.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import threading
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -28,17 +31,39 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return super().send_head()
         base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
         body = path.read_bytes().replace(PLACEHOLDER, base.encode("ascii"))
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        modified = int(path.stat().st_mtime)
+        if self._not_modified(etag, modified):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            self._body = b""
+            return None
         self.send_response(200)
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", formatdate(modified, usegmt=True))
         self.send_header("Content-Type", TEXT_SUFFIXES[path.suffix])
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self._body = body
         return None
 
+    def _not_modified(self, etag: str, modified: int) -> bool:
+        if "If-None-Match" in self.headers:
+            return etag in [tag.strip() for tag in self.headers["If-None-Match"].split(",")]
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return modified <= parsedate_to_datetime(since).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
+
     def do_GET(self):
-        self.server.requests.append((self.path, self.headers.get("User-Agent", "")))
         self._body = None
+        self._status = None
         handle = self.send_head()
+        self.server.requests.append((self.path, self.headers.get("User-Agent", ""), self._status))
         if self._body is not None:
             self.wfile.write(self._body)
         elif handle:
@@ -46,6 +71,10 @@ class SiteHandler(SimpleHTTPRequestHandler):
                 self.copyfile(handle, self.wfile)
             finally:
                 handle.close()
+
+    def send_response(self, code, message=None):
+        self._status = code
+        super().send_response(code, message)
 
     def log_message(self, format, *args):  # keep test and demo output quiet
         pass
@@ -56,7 +85,7 @@ def start(root: Path = SITE_ROOT, port: int = 0) -> ThreadingHTTPServer:
     handler = functools.partial(SiteHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
-    server.requests = []  # (path, User-Agent) of every GET, for tests that check politeness
+    server.requests = []  # (path, User-Agent, status) of every GET, for tests that check politeness
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

@@ -178,11 +178,11 @@ def test_a_home_or_section_page_given_as_url_is_crawled_politely(demo_server, de
     )
     assert result.returncode == 0, result.stderr[-2000:]
     requests = demo_server.requests[before:]
-    paths = [path for path, _ in requests]
+    paths = [path for path, _, _ in requests]
     assert "/admin/secret.html" not in paths  # disallowed by robots.txt, linked from the page
     assert "'robotstxt/forbidden': 1" in result.stderr
     assert len(paths) == len(set(paths)), "a URL was fetched twice"
-    assert all(agent.startswith("newsdao-crawler/") for _, agent in requests)
+    assert all(agent.startswith("newsdao-crawler/") for _, agent, _ in requests)
     archive = Archive(tmp_path / "p.db")
     urls = {row["url"].removeprefix(demo_site) for row in archive.iter_all()}
     archive.close()
