@@ -55,11 +55,12 @@ def fingerprint(text: str) -> Fingerprint:
     minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
     minhash.update_batch(list(shingles))
     values = minhash.hashvalues.astype(np.uint32)
-    bands = tuple(
-        f"{band}:{hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS].tobytes(), digest_size=8).hexdigest()}"
-        for band in range(BANDS)
-    )
+    bands = tuple(f"{band}:{_bucket(values[band * ROWS : (band + 1) * ROWS])}" for band in range(BANDS))
     return Fingerprint(exact, values.tobytes(), bands, len(compact))
+
+
+def _bucket(rows: np.ndarray) -> str:
+    return hashlib.blake2b(rows.tobytes(), digest_size=8).hexdigest()
 
 
 def similarity(signature_a: bytes, signature_b: bytes) -> float:

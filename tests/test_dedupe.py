@@ -19,7 +19,9 @@ def story(title, text):
 
 
 def test_a_lightly_edited_wire_copy_is_the_same_story():
-    copy_text = WIRE.replace("새로 만든다", "신설한다").replace(" 산은이 1500억 원을 출자하고 민간자금 3500억 원을 매칭한다.", "")
+    copy_text = WIRE.replace("새로 만든다", "신설한다").replace(
+        " 산은이 1500억 원을 출자하고 민간자금 3500억 원을 매칭한다.", ""
+    )
     original, fp_a = story("정부, 3.5조 AI정책금융 신설", WIRE)
     copy, fp_b = story("AI정책금융 3.5조 신설…클라우드·로봇 지원", copy_text)
     score = similarity(fp_a.signature, fp_b.signature)

@@ -5,7 +5,9 @@ def test_tracking_parameters_case_fragment_and_query_order_do_not_make_another_a
     assert normalize("HTTP://News.Example.COM/a/1?utm_source=x&id=5&b=1&fbclid=z&gclid=q#comments") == (
         "http://news.example.com/a/1?b=1&id=5"
     )
-    assert normalize("https://news.example.com/a/1?b=1&id=5") == normalize("https://news.example.com/a/1?id=5&b=1")
+    assert normalize("https://news.example.com/a/1?b=1&id=5") == normalize(
+        "https://news.example.com/a/1?id=5&b=1"
+    )
 
 
 def test_canonicals_to_home_pages_or_other_sites_are_refused():
