@@ -5,11 +5,11 @@ Each takes a response (or its body) and returns data; the spider turns it into r
 
 from __future__ import annotations
 
-import logging
 import re
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from io import BytesIO
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 from lxml import etree
@@ -18,13 +18,21 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
 
-logger = logging.getLogger(__name__)
-
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 # Paths that look like an article on a site we know nothing about: a long slug or an id.
 ARTICLE_PATH_RE = re.compile(
     r"(?:/\d{4}/\d{1,2}/|\d{5,}|/[\w-]*-[\w-]*-[\w-]*-[\w-]+|\.s?html?$|/articles?/|/view/)"
 )
+
+
+# Query parameters that only track the click: links differing in them are the same page.
+TRACKING_PARAMS = {
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+    "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "cmpid", "ncid", "ocid", "spm",
+}  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
+# Problems feedparser reports that are not about a broken document.
+HARMLESS_FEED_BOZOS = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,21 @@ def _body_start(response: Response) -> bytes:
 
 def feed_links(body: bytes, base_url: str) -> list[Link]:
     """Entry links of an RSS/Atom feed, in feed order."""
+    return read_feed(body, base_url)[0]
+
+
+def read_feed(body: bytes, base_url: str) -> tuple[list[Link], str | None]:
+    """(entry links in feed order, what is malformed about the feed or None).
+
+    Call `declares_entities` first: feedparser strips unsafe entity declarations itself, but
+    a feed that declares entities is refused outright, as defusedxml would.
+    """
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    problem = None
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        if type(exc).__name__ not in HARMLESS_FEED_BOZOS:
+            problem = str(exc)[:200] or type(exc).__name__
     links = []
     for entry in parsed.entries:
         url = entry.get("link") or (entry.get("id") if str(entry.get("id", "")).startswith("http") else None)
@@ -64,16 +86,37 @@ def feed_links(body: bytes, base_url: str) -> list[Link]:
                     entry.get("updated") or entry.get("published"),
                 )
             )
-    return links
+    return links, problem
+
+
+def declares_entities(body: bytes) -> bool:
+    """Whether an XML document declares entities (billion laughs, XXE): such a feed or
+    sitemap is refused, never expanded.
+
+    Only the prolog is parsed, by lxml with entity resolution, DTD loading and the network
+    off; a document lxml cannot start is searched for a declaration byte-wise (NUL bytes
+    dropped, so UTF-16 and UTF-32 are searched too).
+    """
+    parser = etree.iterparse(
+        BytesIO(body), events=("start",), resolve_entities=False, no_network=True,
+        load_dtd=False, recover=True, huge_tree=False,
+    )  # fmt: skip
+    try:
+        for _, element in parser:
+            dtd = element.getroottree().docinfo.internalDTD
+            return dtd is not None and any(True for _ in dtd.iterentities())
+    except etree.LxmlError:
+        pass
+    return re.search(rb"<!ENTITY", body.replace(b"\0", b""), re.IGNORECASE) is not None
 
 
 def sitemap_body(response: Response, max_size: int) -> bytes | None:
-    """The XML of a sitemap response, gunzipped (within max_size) when it is a .gz file."""
+    """The XML of a sitemap response, gunzipped (within max_size) when it is a .gz file;
+    None for a bomb past max_size or a broken archive (the caller logs and counts it)."""
     if gzip_magic_number(response):
         try:
             return gunzip(response.body, max_size=max_size)
-        except (ValueError, OSError, EOFError, zlib.error):  # a bomb past max_size, or a broken archive
-            logger.warning("Ignoring unreadable gzipped sitemap %s", response.url)
+        except (ValueError, OSError, EOFError, zlib.error):
             return None
     return response.body
 
@@ -121,6 +164,24 @@ def looks_like_article(response: TextResponse) -> bool:
     if og_type.strip().lower() == "article":
         return True
     return bool(re.search(r'"@type"\s*:\s*"(?:News)?Article"', response.text[:200000]))
+
+
+def clean_link(url: str) -> str:
+    """The link without its fragment and click-tracking parameters (utm_*, fbclid, ...)."""
+    parts = urlsplit(url.strip())
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
+    ]
+    changed = len(query) != len(parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit(
+        (parts.scheme, parts.netloc, parts.path, urlencode(query) if changed else parts.query, "")
+    )
+
+
+def is_http(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in ("http", "https")
 
 
 def in_domains(url: str, domains: tuple[str, ...]) -> bool:

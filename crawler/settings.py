@@ -21,6 +21,16 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
+# Longest Retry-After (seconds) a 429/503 may ask us to wait before its retry; longer: give up.
+NEWS_RETRY_AFTER_MAX = 60
+# How deep sitemap indexes may nest (index -> index -> urlset is 2): stops sitemap traps.
+NEWS_SITEMAP_DEPTH = 3
+# Most article links one source may yield per run: bounds traps and runaway sitemaps.
+NEWS_MAX_ARTICLES_PER_SOURCE = 5000
+# Hours a publication date may lie ahead of now (time-zone slips); later dates are ignored.
+NEWS_MAX_FUTURE_SKEW = 2
+# Longest headline kept, in characters; longer ones are cut at a word with an ellipsis.
+NEWS_MAX_TITLE_LENGTH = 300
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

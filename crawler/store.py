@@ -1,11 +1,17 @@
 """The archive: the only module that knows table names and SQL (sqlite-utils).
 
 One row per article keyed by its canonical URL; crawling an article again updates its
-row in place, and only when its content changed.
+row in place, and only when its content changed. A new URL whose content is already stored
+under another URL (the same page behind query-string variants) adds no row.
+
+Crash safety: WAL journal; every save is one `BEGIN IMMEDIATE` transaction that reads and
+writes the row, so a process killed at any moment leaves the row whole or absent, and two
+crawls writing at once never insert the same URL twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -43,35 +49,64 @@ class Archive:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.execute("PRAGMA journal_mode=WAL")
         self._ensure_schema()
 
-    def _ensure_schema(self) -> None:
-        table = self.db[ARTICLES]
-        if not table.exists():
-            table.create(SCHEMA, pk="id", not_null={"url", "title"})
-            table.create_index(["url"], unique=True)
-            table.create_index(["published"])
-            table.create_index(["source"])
+    @contextlib.contextmanager
+    def _write(self):
+        """One write transaction, taken before the first read so no other writer slips in."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         else:
-            missing = {k: v for k, v in SCHEMA.items() if k not in table.columns_dict}
-            for name, kind in missing.items():
-                table.add_column(name, kind)
+            conn.execute("COMMIT")
+
+    def _ensure_schema(self) -> None:
+        with self._write():  # two processes starting on a new archive create it once
+            table = self.db[ARTICLES]
+            if not table.exists():
+                table.create(SCHEMA, pk="id", not_null={"url", "title"})
+                table.create_index(["url"], unique=True)
+                table.create_index(["published"])
+                table.create_index(["source"])
+            else:
+                missing = {k: v for k, v in SCHEMA.items() if k not in table.columns_dict}
+                for name, kind in missing.items():
+                    table.add_column(name, kind)
+            self.db.execute(
+                f"CREATE INDEX IF NOT EXISTS idx_{ARTICLES}_content_hash ON {ARTICLES}(content_hash)"
+            )
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own check of the file: ['ok'] when sound."""
+        return [row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall()]
 
     def close(self) -> None:
         self.db.close()
 
     def save(self, record: dict[str, Any], now: datetime | None = None) -> str:
-        """Insert or update one article; returns 'new', 'updated' or 'unchanged'."""
+        """Insert or update one article; returns 'new', 'updated', 'unchanged' or 'duplicate'
+        (the same content is stored under another URL of the same source)."""
         row = {key: record.get(key) for key in SCHEMA if key in record}
         for key in JSON_FIELDS:
             row[key] = json.dumps(list(record.get(key) or []), ensure_ascii=False)
         row["content_hash"] = _content_hash(row)
         stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-        existing = self.find_by_url(row["url"])
-        with self.db.conn:
+        with self._write():
+            existing = self.find_by_url(row["url"])
             if existing is None:
+                twin = self.db.execute(
+                    f"SELECT 1 FROM {ARTICLES} WHERE content_hash = ? AND source = ? LIMIT 1",
+                    [row["content_hash"], row.get("source")],
+                ).fetchone()
+                if twin:
+                    return "duplicate"
                 row.update(id=article_id(row["url"]), first_seen=stamp, updated_at=stamp)
                 self.db[ARTICLES].insert(row)
                 return "new"
@@ -85,6 +120,11 @@ class Archive:
     def find_by_url(self, url: str) -> dict[str, Any] | None:
         rows = list(self.db[ARTICLES].rows_where("url = ?", [url], limit=1))
         return _decode(rows[0]) if rows else None
+
+    def duplicates(self) -> list[tuple[str, int]]:
+        """URLs stored more than once (never, with the unique index): [(url, copies)]."""
+        sql = f"SELECT url, count(*) FROM {ARTICLES} GROUP BY url HAVING count(*) > 1"
+        return [tuple(row) for row in self.db.execute(sql).fetchall()]
 
     def count(self) -> int:
         return self.db[ARTICLES].count

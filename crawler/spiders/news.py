@@ -1,20 +1,49 @@
 """The one spider: every enabled source of the sources file, one of them, or one URL.
 
 Callbacks stay thin: discovery and extraction are plain functions in their own modules.
+Every request that fails or is refused ends in `request_failed`: one log line and one
+`news/failed/<reason>` counter, and the crawl goes on.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import UsageError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+    UsageError,
+)
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler import discovery
+from crawler import discovery, middlewares
 from crawler.extract import extract_article
 from crawler.items import Article
 from crawler.sources import Source, SourcesError, load_sources, source_for_url
+
+# Replacing Scrapy's retry (Retry-After), below HttpCompression (590) for the decoded body,
+# above RedirectMiddleware (600) to see redirects first.
+SAFETY_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.GuardedMetaRefreshMiddleware": 580,
+    "crawler.middlewares.KoreanEncodingMiddleware": 585,
+    "crawler.middlewares.RedirectGuardMiddleware": 650,
+}
+# C0 controls but tab, LF, CR (and DEL): parse errors in HTML that make the extractor lose
+# the whole body when one sits in an attribute; no text needs them.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Magic numbers of files that are not web pages, whatever their Content-Type says.
+BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x00\x00\x01\x00", b"RIFF")
 
 
 class NewsSpider(scrapy.Spider):
@@ -30,12 +59,25 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted(d for d in domains if d)
 
     @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        # The safety middlewares of crawler/middlewares.py, merged into the project's own.
+        components = settings.getdict("DOWNLOADER_MIDDLEWARES")
+        components.update(SAFETY_MIDDLEWARES)
+        settings.set("DOWNLOADER_MIDDLEWARES", components, priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         kwargs["sources"] = select_sources(
             crawler.settings.get("NEWS_SOURCES_FILE"), kwargs.get("source"), kwargs.get("url")
         )
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_sitemap_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        settings = crawler.settings
+        spider.max_sitemap_size = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.max_sitemap_depth = settings.getint("NEWS_SITEMAP_DEPTH", 3)
+        spider.max_articles = settings.getint("NEWS_MAX_ARTICLES_PER_SOURCE", 5000)
+        spider.requested = set()  # cleaned article URLs asked for in this run
+        spider.article_counts = dict.fromkeys(spider.sources, 0)
         return spider
 
     async def start(self):
@@ -50,29 +92,69 @@ class NewsSpider(scrapy.Spider):
             for url in source.urls:
                 yield self._entry(url, self.parse_any, source)
 
+    def _meta(self, source: Source, **extra) -> dict:
+        return {"source": source.name, "source_domains": source.allowed_domains, **extra}
+
     def _entry(self, url: str, callback, source: Source) -> scrapy.Request:
         return scrapy.Request(
             url, callback=callback, errback=self.entry_failed, cb_kwargs={"source": source},
-            meta={"source": source.name}, dont_filter=True,
+            meta=self._meta(source), dont_filter=True,
         )  # fmt: skip
 
     def _article(self, url: str, source: Source) -> scrapy.Request | None:
-        if not discovery.in_domains(url, source.allowed_domains):
-            self.crawler.stats.inc_value("news/links/offsite")
+        """A request for an article link, or None (counted) for a link we do not follow."""
+        stats = self.crawler.stats
+        if not discovery.is_http(url):
+            self.logger.debug("Ignored a non-http(s) link in source %s: %.200s", source.name, url)
+            stats.inc_value("news/links/bad_scheme")
             return None
+        if not discovery.in_domains(url, source.allowed_domains):
+            stats.inc_value("news/links/offsite")
+            return None
+        url = discovery.clean_link(url)
+        if url in self.requested:  # the same page behind a fragment or tracking parameters
+            stats.inc_value("news/links/duplicate")
+            return None
+        count = self.article_counts.get(source.name, 0) + 1
+        self.article_counts[source.name] = count
+        if count > self.max_articles:
+            if count == self.max_articles + 1:
+                self.logger.warning(
+                    "Source %s reached NEWS_MAX_ARTICLES_PER_SOURCE (%d): its further links are skipped",
+                    source.name,
+                    self.max_articles,
+                )
+            stats.inc_value("news/links/over_limit")
+            return None
+        self.requested.add(url)
         return scrapy.Request(
-            url, callback=self.parse_article, cb_kwargs={"source": source}, meta={"source": source.name}
-        )
+            url, callback=self.parse_article, errback=self.request_failed, cb_kwargs={"source": source},
+            meta=self._meta(source),
+        )  # fmt: skip
 
     def entry_failed(self, failure):
+        self.crawler.stats.inc_value("news/entry_points/failed")
+        self.request_failed(failure, "Entry point")
+
+    def request_failed(self, failure, what: str = "Article"):
+        """One log line and one `news/failed/<reason>` counter for a request that failed."""
         request = failure.request
-        self.logger.error(
-            "Entry point failed for source %s: %s (%s)",
+        reason, detail, level = failure_reason(failure)
+        self.crawler.stats.inc_value(f"news/failed/{reason}")
+        if reason == "http_503" and request.meta.get("retry_after_refused"):
+            detail += f" asking to retry after {request.meta['retry_after_refused']:.0f} s"
+            detail += " (over NEWS_RETRY_AFTER_MAX)"
+        elif request.meta.get("retry_times"):
+            detail += f" after {request.meta['retry_times']} retries"
+        self.logger.log(
+            level,
+            "%s skipped (%s) for source %s: %s: %s",
+            what,
+            reason,
             request.meta.get("source"),
             request.url,
-            failure.getErrorMessage(),
+            detail,
         )
-        self.crawler.stats.inc_value("news/entry_points/failed")
 
     # --- discovery callbacks ---------------------------------------------------
 
@@ -88,31 +170,83 @@ class NewsSpider(scrapy.Spider):
         elif isinstance(response, TextResponse):
             # A home or section page: the feeds it advertises, and its article-looking links.
             for url in discovery.advertised_feeds(response):
-                yield scrapy.Request(url, callback=self.parse_feed, cb_kwargs={"source": source})
+                if discovery.is_http(url) and discovery.in_domains(url, source.allowed_domains):
+                    yield scrapy.Request(
+                        url, callback=self.parse_feed, errback=self.entry_failed,
+                        cb_kwargs={"source": source}, meta=self._meta(source),
+                    )  # fmt: skip
             yield from self.parse_listing(response, source)
 
     def parse_feed(self, response: Response, source: Source):
-        links = discovery.feed_links(response.body, response.url)
-        if not links:
+        stats = self.crawler.stats
+        if discovery.declares_entities(response.body):
+            self.logger.warning(
+                "Refused feed %s of source %s: it declares XML entities (XXE or entity expansion)",
+                response.url,
+                source.name,
+            )
+            stats.inc_value("news/feeds/refused_entities")
+            return
+        links, problem = discovery.read_feed(response.body, response.url)
+        if problem:
+            self.logger.warning(
+                "Malformed feed %s of source %s (%s): %d entries read", response.url, source.name, problem,
+                len(links),
+            )  # fmt: skip
+            stats.inc_value("news/feeds/malformed")
+        elif not links:
             self.logger.warning("No entries in feed %s of source %s", response.url, source.name)
-            self.crawler.stats.inc_value("news/feeds/empty")
-        self.crawler.stats.inc_value("news/feeds/parsed")
+            stats.inc_value("news/feeds/empty")
+        stats.inc_value("news/feeds/parsed")
         for link in links:
             request = self._article(link.url, source)
             if request:
                 yield request
 
     def parse_sitemap(self, response: Response, source: Source):
+        stats = self.crawler.stats
         body = discovery.sitemap_body(response, self.max_sitemap_size)
-        kind, links = discovery.sitemap_links(body) if body else ("invalid", [])
+        if body is None:
+            self.logger.warning(
+                "Ignoring gzipped sitemap %s of source %s: broken, or larger than DOWNLOAD_MAXSIZE (%d B) "
+                "unpacked", response.url, source.name, self.max_sitemap_size,
+            )  # fmt: skip
+            stats.inc_value("news/sitemaps/unreadable")
+            return
+        if discovery.declares_entities(body):
+            self.logger.warning(
+                "Refused sitemap %s of source %s: it declares XML entities (XXE or entity expansion)",
+                response.url,
+                source.name,
+            )
+            stats.inc_value("news/sitemaps/refused_entities")
+            return
+        kind, links = discovery.sitemap_links(body)
         if kind == "invalid":
             self.logger.warning("Ignoring invalid sitemap %s of source %s", response.url, source.name)
-            self.crawler.stats.inc_value("news/sitemaps/invalid")
+            stats.inc_value("news/sitemaps/invalid")
             return
-        self.crawler.stats.inc_value("news/sitemaps/parsed")
+        stats.inc_value("news/sitemaps/parsed")
+        depth = response.meta.get("sitemap_depth", 0) + 1
+        if kind == "sitemapindex" and depth > self.max_sitemap_depth:
+            self.logger.warning(
+                "Ignoring sitemap index %s of source %s: nested deeper than NEWS_SITEMAP_DEPTH (%d)",
+                response.url,
+                source.name,
+                self.max_sitemap_depth,
+            )
+            stats.inc_value("news/sitemaps/too_deep")
+            return
         for link in links:
             if kind == "sitemapindex":
-                yield scrapy.Request(link.url, callback=self.parse_sitemap, cb_kwargs={"source": source})
+                inside = discovery.in_domains(link.url, source.allowed_domains)
+                if not (discovery.is_http(link.url) and inside):
+                    stats.inc_value("news/links/offsite")
+                    continue
+                yield scrapy.Request(
+                    link.url, callback=self.parse_sitemap, errback=self.entry_failed,
+                    cb_kwargs={"source": source}, meta=self._meta(source, sitemap_depth=depth),
+                )  # fmt: skip
             else:
                 request = self._article(link.url, source)
                 if request:
@@ -141,8 +275,18 @@ class NewsSpider(scrapy.Spider):
             )
             stats.inc_value("news/skipped/not_html")
             return
+        if not response.body.strip():
+            self.logger.warning("Skipped %s: empty page", response.url)
+            stats.inc_value("news/skipped/empty")
+            return
+        if response.body.lstrip()[:8].startswith(BINARY_MAGIC):
+            self.logger.warning(
+                "Skipped %s: a binary file (PDF, image, archive) served as HTML", response.url
+            )
+            stats.inc_value("news/skipped/binary")
+            return
         try:
-            fields = extract_article(response.text, response.url, source)
+            fields = extract_article(CONTROL_RE.sub("", response.text), response.url, source)
         except Exception as exc:  # noqa: BLE001  one broken page must not end the crawl: log, count, go on
             self.logger.error("Extraction failed for %s: %r", response.url, exc)
             stats.inc_value("news/errors/extraction")
@@ -154,6 +298,35 @@ class NewsSpider(scrapy.Spider):
         stats.inc_value("news/articles/extracted")
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
         yield Article(source=source.name, requested_url=requested, **fields)
+
+
+def failure_reason(failure) -> tuple[str, str, int]:
+    """(stats reason, message, log level) of a failed request."""
+    exc = failure.value
+    if isinstance(exc, middlewares.Refused):
+        return exc.reason, str(exc), logging.WARNING
+    if failure.check(HttpError):
+        status = exc.response.status
+        level = logging.INFO if status in (404, 410) else logging.WARNING
+        return f"http_{status}", f"HTTP {status}", level
+    if isinstance(exc, IgnoreRequest):
+        message = str(exc)
+        if "DOWNLOAD_MAXSIZE" in message:  # a compression bomb; Scrapy has logged the sizes
+            return "too_large", "larger than DOWNLOAD_MAXSIZE once decompressed", logging.WARNING
+        if "max redirections" in message:
+            return "too_many_redirects", "more redirects than REDIRECT_MAX_TIMES", logging.WARNING
+        if "robots.txt" in message:
+            return "robots", "forbidden by robots.txt", logging.INFO
+        return "ignored", message[:200] or type(exc).__name__, logging.WARNING
+    if isinstance(exc, DownloadCancelledError):  # past DOWNLOAD_MAXSIZE, declared or received
+        return "too_large", "larger than DOWNLOAD_MAXSIZE", logging.WARNING
+    if isinstance(exc, DownloadTimeoutError) or failure.check(TimeoutError):
+        return "timeout", "no complete answer within DOWNLOAD_TIMEOUT", logging.WARNING
+    if isinstance(exc, DownloadConnectionRefusedError | CannotResolveHostError):
+        return "connection", str(exc)[:200] or type(exc).__name__, logging.WARNING
+    if isinstance(exc, ResponseDataLossError):
+        return "data_loss", "the connection closed before the body was complete", logging.WARNING
+    return "other", f"{type(exc).__name__}: {str(exc)[:200]}", logging.WARNING
 
 
 def _article_shaped(fields: dict) -> bool:
