@@ -80,5 +80,7 @@ NEWS_PARAGRAPH_ATTRS = 'data-ke-size="size16"'
 NEWS_POST_TIMEZONE = "Asia/Seoul"
 # Dotted path of a function(article dict) -> article dict that rewrites posts; off by default.
 NEWS_POST_HOOK = ""
+# rel of links in published bodies ("" for none): sources' links are not endorsements.
+NEWS_LINK_REL = "nofollow noopener"
 # How long an excerpt taken from the body may be, in characters.
 NEWS_EXCERPT_LENGTH = 300

@@ -85,7 +85,7 @@ def render_post(
         "title": title,
         "categories": list(categories),
         "excerpt": _Folded(excerpt + "\n"),
-        "feature_text": _Folded(f"{brand_heading}\n{excerpt}\n"),
+        "feature_text": _Folded(f"{brand_heading}\n{markdown_text(excerpt)}\n"),
         "image": _SingleQuoted(image),
     }
     fields.update(extra or {})
@@ -111,8 +111,25 @@ def format_blocks(body_html: str, style: PostStyle) -> list[str]:
         if child.tag in ("h2", "p") and markup.startswith(f"<{child.tag}>"):
             attrs = style.heading_attrs if child.tag == "h2" else style.paragraph_attrs
             markup = f"<{child.tag} {attrs}>" + markup[len(child.tag) + 2 :]
-        blocks.append(VOID_TAG_RE.sub(r"<\1\2 />", markup))
+        blocks.append(inert(VOID_TAG_RE.sub(r"<\1\2 />", markup)))
     return blocks
+
+
+# Characters that Liquid (Jekyll 3 ignores render_with_liquid) or markdown inside HTML blocks
+# (kramdown's parse_block_html) would act on, as character references: they render the same.
+INERT = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
+MARKDOWN_SPECIALS_RE = re.compile(r"([\\`*_\[\]<>])")
+
+
+def inert(html: str) -> str:
+    """Sanitized HTML in which no Liquid tag and no markdown link can be read any more."""
+    return html.translate(INERT)
+
+
+def markdown_text(text: str) -> str:
+    """Plain text for a markdown field (feature_text): specials escaped, so no link or HTML."""
+    escaped = MARKDOWN_SPECIALS_RE.sub(r"\\\1", text)
+    return "\\" + escaped if escaped.startswith("#") else escaped
 
 
 def post_filename(article: dict, style: PostStyle) -> str:

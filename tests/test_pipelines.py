@@ -21,7 +21,7 @@ def crawler(tmp_path):
 
 def article(**changes) -> Article:
     fields = dict(
-        url="https://news.example/a/1#comments", source="ex", title="A &amp; B agree",
+        url="https://news.example/a/1#comments", source="ex", title="A & B\x07 agree",
         published="2024-06-04T14:30:00+09:00", authors=["Kim"],
         description="Site tagline that says nothing",
         body_html='<p onclick="x()">First sentence of the story is here. Second one follows.</p><script>x()</script>',

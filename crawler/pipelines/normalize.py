@@ -10,36 +10,42 @@ from itemadapter import ItemAdapter
 from lxml import html as lxml_html
 
 from crawler.sanitize import sanitize_html
-from crawler.text import lead, plain_text, tidy_text
+from crawler.text import lead, tidy_text
 
 WORD_RE = re.compile(r"\w{2,}")
+# A keyword that is a URL (`javascript:alert(1)`, `https://…`) is no tag.
+SCHEME_RE = re.compile(r"^\s*(?:javascript|vbscript|data|file|https?|ftp|mailto)\s*:", re.IGNORECASE)
 
 
 class NormalizePipeline:
-    def __init__(self, excerpt_length: int = 300):
+    def __init__(self, excerpt_length: int = 300, link_rel: str = "nofollow noopener"):
         self.excerpt_length = excerpt_length
+        self.link_rel = link_rel
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("NEWS_EXCERPT_LENGTH", 300))
+        settings = crawler.settings
+        return cls(settings.getint("NEWS_EXCERPT_LENGTH"), settings.get("NEWS_LINK_REL"))
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
         url = urldefrag(adapter["url"])[0]
         adapter["url"] = url
-        adapter["title"] = plain_text(adapter.get("title"))
-        adapter["authors"] = _unique(plain_text(a) for a in adapter.get("authors") or [])
-        adapter["categories"] = _unique(plain_text(c) for c in adapter.get("categories") or []) or ["News"]
-        adapter["keywords"] = _unique(plain_text(k) for k in adapter.get("keywords") or [])
-        adapter["section"] = plain_text(adapter.get("section"))
+        # Extraction has decoded entities once already: only tidy here, never decode again.
+        adapter["title"] = tidy_text(adapter.get("title"))
+        adapter["authors"] = _unique(tidy_text(a) for a in adapter.get("authors") or [])
+        adapter["categories"] = _unique(tidy_text(c) for c in adapter.get("categories") or []) or ["News"]
+        keywords = (tidy_text(k) for k in adapter.get("keywords") or [])
+        adapter["keywords"] = _unique(k for k in keywords if k and not SCHEME_RE.match(k))
+        adapter["section"] = tidy_text(adapter.get("section"))
         for field in ("published", "modified"):
             adapter[field] = to_utc(adapter.get(field))
         image = adapter.get("image")
         adapter["image"] = image if image and urlsplit(image).scheme in ("http", "https") else None
         body = adapter.get("body_html")
-        adapter["body_html"] = clean_body(body, url) if body else None
+        adapter["body_html"] = clean_body(body, url, self.link_rel) if body else None
         body_text = html_text(adapter["body_html"] or "")
-        description = plain_text(adapter.get("description"))
+        description = tidy_text(adapter.get("description"))
         adapter["description"] = description
         adapter["excerpt"] = choose_excerpt(description, adapter["title"], body_text, self.excerpt_length)
         return item
@@ -55,9 +61,9 @@ def to_utc(value: str | None) -> str | None:
     return moment.astimezone(UTC).isoformat()
 
 
-def clean_body(body_html: str, url: str) -> str | None:
+def clean_body(body_html: str, url: str, link_rel: str = "nofollow noopener") -> str | None:
     """Sanitized body blocks, empty ones dropped."""
-    safe = sanitize_html(body_html, url)
+    safe = sanitize_html(body_html, url, link_rel)
     blocks = [b for b in safe.split("\n") if b.strip() and not re.fullmatch(r"<p>\s*</p>", b.strip())]
     return "\n".join(blocks) or None
 
