@@ -25,7 +25,10 @@ class NormalizePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(settings.getint("NEWS_EXCERPT_LENGTH"), settings.get("NEWS_LINK_REL"))
+        return cls(
+            excerpt_length=settings.getint("NEWS_EXCERPT_LENGTH", 300),
+            link_rel=settings.get("NEWS_LINK_REL", "nofollow noopener"),
+        )
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
