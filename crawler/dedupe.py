@@ -19,7 +19,9 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
+from lxml import html as lxml_html
 
+MIN_EXACT_LENGTH = 20  # characters: below this even identical texts are not called one story
 NUM_PERM = 128
 BANDS = 32  # 32 bands of 4 rows: pairs above ~0.5 Jaccard usually share a bucket
 ROWS = NUM_PERM // BANDS
@@ -34,6 +36,13 @@ class Fingerprint:
     signature: bytes  # MinHash hash values, uint32, NUM_PERM of them
     bands: tuple[str, ...]  # one bucket key per band
     length: int  # characters of normalized text
+
+
+def body_text(body_html: str | None) -> str:
+    """The plain text of a stored body."""
+    if not body_html or not body_html.strip():
+        return ""
+    return lxml_html.fragment_fromstring(body_html, create_parent="div").text_content()
 
 
 def normalized(text: str) -> str:

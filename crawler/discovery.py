@@ -6,8 +6,10 @@ Each takes a response (or its body) and returns data; the spider turns it into r
 from __future__ import annotations
 
 import re
+import time
 import zlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from io import BytesIO
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -39,7 +41,23 @@ HARMLESS_FEED_BOZOS = ("CharacterEncodingOverride", "NonXMLContentType")
 class Link:
     url: str
     title: str | None = None
-    updated: str | None = None  # feed `updated` or sitemap `lastmod`, as the source wrote it
+    updated: str | None = None  # feed `updated` / sitemap `lastmod`, ISO 8601 UTC
+    published: str | None = None  # feed `published` / `news:publication_date`, ISO 8601 UTC
+
+
+def iso_utc(value) -> str | None:
+    """A feed's struct_time or a sitemap's W3C date as ISO 8601 UTC (None when unreadable)."""
+    if value is None:
+        return None
+    if isinstance(value, time.struct_time):
+        moment = datetime(*value[:6], tzinfo=UTC)
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def kind_of(response: Response) -> str:
@@ -79,13 +97,9 @@ def read_feed(body: bytes, base_url: str) -> tuple[list[Link], str | None]:
     for entry in parsed.entries:
         url = entry.get("link") or (entry.get("id") if str(entry.get("id", "")).startswith("http") else None)
         if url:
-            links.append(
-                Link(
-                    urljoin(base_url, url.strip()),
-                    entry.get("title"),
-                    entry.get("updated") or entry.get("published"),
-                )
-            )
+            published = iso_utc(entry.get("published_parsed"))
+            updated = iso_utc(entry.get("updated_parsed")) or published
+            links.append(Link(urljoin(base_url, url.strip()), entry.get("title"), updated, published))
     return links, problem
 
 
@@ -129,12 +143,38 @@ def sitemap_links(body: bytes) -> tuple[str, list[Link]]:
         return "invalid", []
     if sitemap.type not in ("sitemapindex", "urlset"):
         return "invalid", []
+    news = google_news_fields(body) if b"sitemap-news" in body else {}
     links = []
     for entry in sitemap:
         loc = (entry.get("loc") or "").strip()
         if loc:
-            links.append(Link(loc, None, entry.get("lastmod")))
+            title, published = news.get(loc, (None, None))
+            links.append(Link(loc, title, iso_utc(entry.get("lastmod")) or published, published))
     return sitemap.type, links
+
+
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def google_news_fields(body: bytes) -> dict[str, tuple[str | None, str | None]]:
+    """loc -> (news:title, news:publication_date as ISO UTC) of a Google News sitemap.
+
+    Scrapy's Sitemap keeps only the direct children of <url>, so the nested news:news block
+    is read here (entities never resolved, no network).
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except (etree.LxmlError, ValueError):
+        return {}
+    fields = {}
+    for url in root.iterfind("{*}url") if root is not None else ():
+        loc = (url.findtext("{*}loc") or "").strip()
+        news = url.find(f"{{{NEWS_NS}}}news")
+        if loc and news is not None:
+            published = iso_utc(news.findtext(f"{{{NEWS_NS}}}publication_date"))
+            fields[loc] = ((news.findtext(f"{{{NEWS_NS}}}title") or "").strip() or None, published)
+    return fields
 
 
 def listing_links(response: TextResponse, pattern: str | None, domains: tuple[str, ...]) -> list[str]:

@@ -25,8 +25,15 @@ REDIRECT_MAX_TIMES = 5
 NEWS_RETRY_AFTER_MAX = 60
 # How deep sitemap indexes may nest (index -> index -> urlset is 2): stops sitemap traps.
 NEWS_SITEMAP_DEPTH = 3
-# Most article links one source may yield per run: bounds traps and runaway sitemaps.
-NEWS_MAX_ARTICLES_PER_SOURCE = 5000
+# Most new articles one source may fetch per run (a source's max_new_per_run overrides it):
+# a first run over a large archive sitemap must not hold the cron slot for hours.
+NEWS_MAX_ARTICLES_PER_SOURCE = 500
+# Most stored articles one source may fetch again per run because their feed/sitemap date moved.
+NEWS_MAX_REFETCH_PER_SOURCE = 20
+# Feed and sitemap entries older than this many days are not fetched (0: no limit).
+NEWS_MAX_ARTICLE_AGE_DAYS = 30
+# Where `scrapy update` holds its lock (empty: NEWS_DB_PATH + ".lock").
+NEWS_LOCK_FILE = ""
 # Hours a publication date may lie ahead of now (time-zone slips); later dates are ignored.
 NEWS_MAX_FUTURE_SKEW = 2
 # Longest headline kept, in characters; longer ones are cut at a word with an ellipsis.
@@ -36,6 +43,8 @@ TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# One line per dropped or failed article (Scrapy's default prints the whole item).
+LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
 LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {
@@ -82,5 +91,7 @@ NEWS_POST_TIMEZONE = "Asia/Seoul"
 NEWS_POST_HOOK = ""
 # rel of links in published bodies ("" for none): sources' links are not endorsements.
 NEWS_LINK_REL = "nofollow noopener"
+# Estimated Jaccard similarity (character 5-grams) from which a longer story is a copy of another.
+NEWS_DEDUPE_THRESHOLD = 0.8
 # How long an excerpt taken from the body may be, in characters.
 NEWS_EXCERPT_LENGTH = 300

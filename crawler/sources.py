@@ -38,6 +38,10 @@ class Source:
     selectors: dict[str, str] = field(default_factory=dict, hash=False)
     enabled: bool = True
     full_text: bool = True  # feeds and posts carry the whole body; False: the excerpt and a link
+    # Per-run budgets; None: the NEWS_* setting's value; max_age_days = 0: no age limit.
+    max_age_days: int | None = None
+    max_new_per_run: int | None = None
+    max_refetch_per_run: int | None = None
     # Entry points whose kind (feed, sitemap or page) is found from the response: -a url=.
     urls: tuple[str, ...] = ()
 
@@ -57,7 +61,7 @@ class Source:
 KNOWN_KEYS = {
     "name", "enabled", "feeds", "sitemaps", "listings", "article_pattern", "allowed_domains",
     "language", "timezone", "date_order", "default_category", "categories", "selectors",
-    "full_text",
+    "full_text", "max_age_days", "max_new_per_run", "max_refetch_per_run",
 }  # fmt: skip
 
 
@@ -153,11 +157,17 @@ def _parse_source(entry: object) -> Source:
     for key, value in (("enabled", enabled), ("full_text", full_text)):
         if not isinstance(value, bool):
             raise SourcesError(f"field {key!r}: must be true or false")
+    budgets = {}
+    for key in ("max_age_days", "max_new_per_run", "max_refetch_per_run"):
+        value = entry.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            raise SourcesError(f"field {key!r}: must be a whole number >= 0")
+        budgets[key] = value
     return Source(
         name=name, feeds=feeds, sitemaps=sitemaps, listings=listings, article_pattern=pattern,
         allowed_domains=domains, language=language, timezone=timezone,
         date_order=date_order, default_category=default_category, categories=categories,
-        selectors=selectors, enabled=enabled, full_text=full_text,
+        selectors=selectors, enabled=enabled, full_text=full_text, **budgets,
     )  # fmt: skip
 
 

@@ -21,7 +21,15 @@ from typing import Any
 
 import sqlite_utils
 
+from crawler import dedupe
+from crawler.urls import normalize
+
 ARTICLES = "articles"
+ALIASES = "aliases"  # every normalized URL that led to an article -> its id
+VALIDATORS = "validators"  # ETag / Last-Modified of feeds and sitemaps, for conditional requests
+FINGERPRINTS = "fingerprints"  # exact text hash and MinHash signature per article
+BANDS = "lsh_bands"  # LSH bucket -> article ids, to find near copies without a scan
+RUNS = "runs"  # one row per `scrapy update`
 JSON_FIELDS = ("authors", "categories", "keywords")
 # What a reader sees: a change in any of these is an update of the article.
 CONTENT_FIELDS = (
@@ -34,6 +42,8 @@ SCHEMA = {
     "section": str, "categories": str, "keywords": str, "body_html": str, "content_hash": str,
     "requested_url": str, "first_seen": str, "updated_at": str,
     "duplicate_of": str,  # id of the original when this article is a copy of another story
+    "similarity": float,  # how close a copy is to its original (1.0: same text)
+    "listed_at": str,  # the feed `updated` / sitemap `lastmod` the article was last fetched for
 }  # fmt: skip
 
 
@@ -45,7 +55,9 @@ def article_id(url: str) -> str:
 class Archive:
     """The SQLite archive of articles."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, policy: dedupe.Policy | None = None):
+        self.policy = policy or dedupe.Policy()
+        self.last_merge: tuple[str, str, float] | None = None  # (copy id, original id, similarity)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(path)
@@ -82,6 +94,24 @@ class Archive:
             self.db.execute(
                 f"CREATE INDEX IF NOT EXISTS idx_{ARTICLES}_content_hash ON {ARTICLES}(content_hash)"
             )
+            self.db[ALIASES].create({"url": str, "article_id": str}, pk="url", if_not_exists=True)
+            self.db[VALIDATORS].create(
+                {"url": str, "etag": str, "last_modified": str}, pk="url", if_not_exists=True
+            )
+            self.db[FINGERPRINTS].create(
+                {"article_id": str, "exact": str, "signature": bytes, "length": int},
+                pk="article_id",
+                if_not_exists=True,
+            )
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{FINGERPRINTS}_exact ON {FINGERPRINTS}(exact)")
+            self.db[BANDS].create({"bucket": str, "article_id": str}, if_not_exists=True)
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{BANDS}_bucket ON {BANDS}(bucket)")
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{BANDS}_article ON {BANDS}(article_id)")
+            self.db[RUNS].create(
+                {"id": int, "started": str, "finished": str, "exit_code": int, "sources": str},
+                pk="id",
+                if_not_exists=True,
+            )
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the file: ['ok'] when sound."""
@@ -90,32 +120,177 @@ class Archive:
     def close(self) -> None:
         self.db.close()
 
-    def save(self, record: dict[str, Any], now: datetime | None = None) -> str:
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def save(self, record: dict[str, Any], now: datetime | None = None, aliases: tuple[str, ...] = ()) -> str:
         """Insert or update one article; returns 'new', 'updated', 'unchanged' or 'duplicate'
-        (the same content is stored under another URL of the same source)."""
+        (the same content is stored under another URL of the same source).
+
+        The article is also known from then on by every URL in `aliases` (the URL requested,
+        the one redirected to, og:url), normalized. A new article that tells a stored story
+        again is stored linked to the original (`duplicate_of`); `last_merge` says which.
+        """
         row = {key: record.get(key) for key in SCHEMA if key in record}
         for key in JSON_FIELDS:
             row[key] = json.dumps(list(record.get(key) or []), ensure_ascii=False)
         row["content_hash"] = _content_hash(row)
         stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+        keys = sorted({normalize(url) for url in (row["url"], *aliases) if url})
+        self.last_merge = None
         with self._write():
-            existing = self.find_by_url(row["url"])
+            existing = self.find_by_url(row["url"]) or self._find_by_alias(keys)
             if existing is None:
                 twin = self.db.execute(
-                    f"SELECT 1 FROM {ARTICLES} WHERE content_hash = ? AND source = ? LIMIT 1",
+                    f"SELECT id FROM {ARTICLES} WHERE content_hash = ? AND source = ? LIMIT 1",
                     [row["content_hash"], row.get("source")],
                 ).fetchone()
                 if twin:
+                    self._add_aliases(keys, twin[0])
                     return "duplicate"
                 row.update(id=article_id(row["url"]), first_seen=stamp, updated_at=stamp)
                 self.db[ARTICLES].insert(row)
+                self._add_aliases(keys, row["id"])
+                self._link_story(row)
                 return "new"
+            self._add_aliases(keys, existing["id"])
             if existing["content_hash"] == row["content_hash"]:
+                if row.get("listed_at") and row["listed_at"] != existing.get("listed_at"):
+                    self.db[ARTICLES].update(existing["id"], {"listed_at": row["listed_at"]})
                 return "unchanged"
-            row.update(updated_at=stamp)
+            row.update(updated_at=stamp, url=existing["url"])  # a new canonical stays an alias
             row.pop("id", None)
             self.db[ARTICLES].update(existing["id"], row)
+            self._store_fingerprint(
+                existing["id"], dedupe.fingerprint(dedupe.body_text(row.get("body_html")))
+            )
             return "updated"
+
+    def _find_by_alias(self, keys: list[str]) -> dict[str, Any] | None:
+        if not keys:
+            return None
+        marks = ", ".join("?" for _ in keys)
+        found = self.db.execute(
+            f"SELECT article_id FROM {ALIASES} WHERE url IN ({marks}) LIMIT 1", keys
+        ).fetchone()
+        return self.get(found[0]) if found else None
+
+    def _add_aliases(self, keys: list[str], target: str) -> None:
+        self.db.conn.executemany(
+            f"INSERT OR IGNORE INTO {ALIASES} (url, article_id) VALUES (?, ?)",
+            [(key, target) for key in keys],
+        )
+
+    def known_url(self, url: str) -> dict[str, Any] | None:
+        """The stored article a URL leads to (by any of its aliases), with its `listed_at` hint."""
+        found = self.db.execute(
+            f"SELECT a.id, a.listed_at FROM {ALIASES} AS l JOIN {ARTICLES} AS a ON a.id = l.article_id"
+            " WHERE l.url = ?",
+            [normalize(url)],
+        ).fetchone()
+        return {"id": found[0], "listed_at": found[1]} if found else None
+
+    # --- conditional requests and run history ------------------------------------
+
+    def validators(self) -> dict[str, dict[str, str]]:
+        """ETag / Last-Modified of every feed and sitemap, by URL."""
+        return {row["url"]: row for row in self.db[VALIDATORS].rows}
+
+    def save_validators(self, entries: dict[str, dict[str, str]]) -> None:
+        with self._write():
+            for url, headers in entries.items():
+                self.db[VALIDATORS].upsert({"url": url, **headers}, pk="url")
+
+    def record_run(self, started: datetime, finished: datetime, sources: list, exit_code: int) -> None:
+        """One row of the run history: when, how it ended, and what each source did."""
+        per_source = {run.name: run.counts | {"problem": run.problem} for run in sources}
+        with self._write():
+            self.db[RUNS].insert(
+                {
+                    "started": started.isoformat(timespec="seconds"),
+                    "finished": finished.isoformat(timespec="seconds"),
+                    "exit_code": exit_code,
+                    "sources": json.dumps(per_source, ensure_ascii=False),
+                }
+            )
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.db[RUNS].rows_where(order_by="id desc", limit=limit)
+        return [dict(row, sources=json.loads(row["sources"])) for row in rows]
+
+    # --- each story once ---------------------------------------------------------
+
+    def _store_fingerprint(self, article_id: str, fp: dedupe.Fingerprint) -> None:
+        self.db.execute(f"DELETE FROM {BANDS} WHERE article_id = ?", [article_id])
+        self.db.execute(
+            f"INSERT OR REPLACE INTO {FINGERPRINTS} (article_id, exact, signature, length)"
+            " VALUES (?, ?, ?, ?)",
+            [article_id, fp.exact, fp.signature, fp.length],
+        )
+        self.db.conn.executemany(
+            f"INSERT INTO {BANDS} (bucket, article_id) VALUES (?, ?)",
+            [(band, article_id) for band in fp.bands],
+        )
+
+    def _link_story(self, row: dict[str, Any]) -> None:
+        """Fingerprint a new article and link it to the story it repeats, if any."""
+        text = dedupe.body_text(row.get("body_html"))
+        fp = dedupe.fingerprint(text)
+        self._store_fingerprint(row["id"], fp)
+        if fp.length < dedupe.MIN_EXACT_LENGTH:
+            return
+        new = {"title": row.get("title") or "", "text": text, "length": fp.length}
+        for candidate, exact in self._candidates(row["id"], fp):
+            old_row = self.get(candidate["article_id"])
+            score = 1.0 if exact else dedupe.similarity(fp.signature, candidate["signature"])
+            old = {
+                "title": old_row["title"],
+                "text": dedupe.body_text(old_row["body_html"]),
+                "length": candidate["length"],
+            }
+            if exact or dedupe.same_story(self.policy, new, old, score):
+                self._merge(row, old_row, score)
+                return
+
+    def _candidates(self, own_id: str, fp: dedupe.Fingerprint):
+        """(fingerprint row, is exact copy): exact copies first, then near ones sharing an LSH bucket."""
+        exact = self.db.execute(
+            f"SELECT article_id, signature, length FROM {FINGERPRINTS}"
+            " WHERE exact = ? AND article_id != ? LIMIT 5",
+            [fp.exact, own_id],
+        ).fetchall()
+        seen = {row[0] for row in exact}
+        for row in exact:
+            yield {"article_id": row[0], "signature": row[1], "length": row[2]}, True
+        marks = ", ".join("?" for _ in fp.bands)
+        near = self.db.execute(
+            f"SELECT f.article_id, f.signature, f.length, count(*) AS shared FROM {BANDS} AS b"
+            f" JOIN {FINGERPRINTS} AS f ON f.article_id = b.article_id"
+            f" WHERE b.bucket IN ({marks}) AND b.article_id != ?"
+            " GROUP BY f.article_id ORDER BY shared DESC LIMIT 20",
+            [*fp.bands, own_id],
+        ).fetchall()
+        for row in near:
+            if row[0] not in seen:
+                yield {"article_id": row[0], "signature": row[1], "length": row[2]}, False
+
+    def _merge(self, new: dict[str, Any], old: dict[str, Any], score: float) -> None:
+        """Link the copy to the original: the earliest published, ties to the first seen."""
+        original = self.get(old["duplicate_of"]) if old.get("duplicate_of") else old
+        if _story_order(new) < _story_order(original):
+            # The new article is the older story: it becomes the original of the whole group.
+            self.db.execute(
+                f"UPDATE {ARTICLES} SET duplicate_of = ?, similarity = coalesce(similarity, ?)"
+                " WHERE id = ? OR duplicate_of = ?",
+                [new["id"], score, original["id"], original["id"]],
+            )
+            self.last_merge = (original["id"], new["id"], score)
+        else:
+            self.db[ARTICLES].update(new["id"], {"duplicate_of": original["id"], "similarity": score})
+            self.last_merge = (new["id"], original["id"], score)
 
     def find_by_url(self, url: str) -> dict[str, Any] | None:
         rows = list(self.db[ARTICLES].rows_where("url = ?", [url], limit=1))
@@ -178,6 +353,11 @@ class Archive:
     def mark_duplicate(self, article_id: str, original_id: str) -> None:
         with self.db.conn:
             self.db[ARTICLES].update(article_id, {"duplicate_of": original_id})
+
+
+def _story_order(row: dict[str, Any]) -> tuple[str, str]:
+    """Sort key of "which came first": publication time (UTC ISO sorts as text), then first seen."""
+    return (row.get("published") or row.get("first_seen") or "", row.get("first_seen") or "")
 
 
 def _content_hash(row: dict[str, Any]) -> str:

@@ -19,6 +19,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from scrapy.exceptions import DropItem
 
+from crawler.runs import source_key
+
 logger = logging.getLogger(__name__)
 
 PLAIN_FIELDS = ("title", "description", "excerpt", "section")
@@ -67,10 +69,12 @@ class ValidatePipeline:
         for field, reason in (("title", "no_headline"), ("body_html", "no_body")):
             if not adapter.get(field):
                 self.stats.inc_value(f"news/dropped/{reason}")
+                self.stats.inc_value(source_key(adapter.get("source") or "?", "dropped"))
                 raise DropItem(f"{reason.replace('_', ' ')}: {url}")
         problem = unsafe_markup(adapter["body_html"])
         if problem:
             self.stats.inc_value("news/dropped/unsafe_body")
+            self.stats.inc_value(source_key(adapter.get("source") or "?", "dropped"))
             raise DropItem(f"unsafe body ({problem}) after sanitizing: {url}")
         adapter["title"] = self._bounded_title(adapter["title"], url)
         self._check_dates(adapter, url)

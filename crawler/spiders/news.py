@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -27,7 +30,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler import discovery, middlewares
 from crawler.extract import extract_article
 from crawler.items import Article
+from crawler.runs import source_key
 from crawler.sources import Source, SourcesError, load_sources, source_for_url
+from crawler.store import Archive
 
 # Replacing Scrapy's retry (Retry-After), below HttpCompression (590) for the decoded body,
 # above RedirectMiddleware (600) to see redirects first.
@@ -75,10 +80,36 @@ class NewsSpider(scrapy.Spider):
         settings = crawler.settings
         spider.max_sitemap_size = settings.getint("DOWNLOAD_MAXSIZE")
         spider.max_sitemap_depth = settings.getint("NEWS_SITEMAP_DEPTH", 3)
-        spider.max_articles = settings.getint("NEWS_MAX_ARTICLES_PER_SOURCE", 5000)
+        spider.max_articles = settings.getint("NEWS_MAX_ARTICLES_PER_SOURCE", 500)
         spider.requested = set()  # cleaned article URLs asked for in this run
         spider.article_counts = dict.fromkeys(spider.sources, 0)
+        spider.refetch_counts = dict.fromkeys(spider.sources, 0)
+        spider.max_refetch = settings.getint("NEWS_MAX_REFETCH_PER_SOURCE", 20)
+        spider.max_age_days = settings.getint("NEWS_MAX_ARTICLE_AGE_DAYS", 30)
+        # What is stored already: known article URLs are not requested again.
+        db_path = Path(settings.get("NEWS_DB_PATH"))
+        spider.archive = Archive(db_path) if db_path.exists() else None
+        spider.validators = spider.archive.validators() if spider.archive else {}
+        spider.new_validators = {}  # saved when the crawl finishes, never after a crash
+        crawler.signals.connect(spider._count_response, signal=signals.response_received)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
+
+    def _count(self, source: Source | str, what: str, count: int = 1) -> None:
+        name = source if isinstance(source, str) else source.name
+        self.crawler.stats.inc_value(source_key(name, what), count)
+
+    def _count_response(self, response, request, spider):
+        if request.meta.get("source"):
+            self._count(request.meta["source"], "requests")
+
+    def _closed(self, spider, reason):
+        if self.archive is None and self.new_validators:
+            self.archive = Archive(self.settings.get("NEWS_DB_PATH"))
+        if self.archive is not None:
+            if reason == "finished" and self.new_validators:
+                self.archive.save_validators(self.new_validators)
+            self.archive.close()
 
     async def start(self):
         for source in self.sources.values():
@@ -96,14 +127,56 @@ class NewsSpider(scrapy.Spider):
         return {"source": source.name, "source_domains": source.allowed_domains, **extra}
 
     def _entry(self, url: str, callback, source: Source) -> scrapy.Request:
+        """An entry point, asked for conditionally: a feed or sitemap that did not change is a 304."""
+        headers = {}
+        known = self.validators.get(url) or {}
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
         return scrapy.Request(
             url, callback=callback, errback=self.entry_failed, cb_kwargs={"source": source},
-            meta=self._meta(source), dont_filter=True,
+            meta=self._meta(source, handle_httpstatus_list=[304], entry_point=True), dont_filter=True,
+            headers=headers,
         )  # fmt: skip
 
-    def _article(self, url: str, source: Source) -> scrapy.Request | None:
-        """A request for an article link, or None (counted) for a link we do not follow."""
+    def _unchanged_entry(self, response: Response, source: Source) -> bool:
+        """True for a 304 (that branch ends); otherwise remember the validators for next time."""
+        if response.status == 304:
+            self.logger.info("Not modified since the last run: %s (source %s)", response.url, source.name)
+            self.crawler.stats.inc_value("news/entry_points/not_modified")
+            self._count(source, "not_modified")
+            return True
+        if response.meta.get("entry_point"):
+            etag = response.headers.get("ETag", b"").decode("latin-1")
+            modified = response.headers.get("Last-Modified", b"").decode("latin-1")
+            if etag or modified:
+                self.new_validators[response.request.url] = {"etag": etag, "last_modified": modified}
+        return False
+
+    def _article(self, url: str, source: Source, link: discovery.Link | None = None) -> scrapy.Request | None:
+        """A request for an article link, or None (counted) for a link we do not follow.
+
+        A stored article is asked for again only when its feed `updated` or sitemap `lastmod`
+        moved past what we fetched it for, and then at most NEWS_MAX_REFETCH_PER_SOURCE times
+        a run: sites that stamp every page "now" must not make us download the archive.
+        """
         stats = self.crawler.stats
+        self._count(source, "links")
+        listed_at = link.updated if link else None
+        if link and self._too_old(link, source):
+            stats.inc_value("news/links/too_old")
+            self._count(source, "skipped")
+            return None
+        known = self.archive.known_url(url) if self.archive else None
+        if known is not None:
+            moved = listed_at and (not known["listed_at"] or listed_at > known["listed_at"])
+            if not moved or self.refetch_counts[source.name] >= self._budget(source, "max_refetch"):
+                stats.inc_value("news/links/known")
+                self._count(source, "skipped")
+                return None
+            self.refetch_counts[source.name] += 1
+            stats.inc_value("news/links/refetch")
         if not discovery.is_http(url):
             self.logger.debug("Ignored a non-http(s) link in source %s: %.200s", source.name, url)
             stats.inc_value("news/links/bad_scheme")
@@ -117,23 +190,39 @@ class NewsSpider(scrapy.Spider):
             return None
         count = self.article_counts.get(source.name, 0) + 1
         self.article_counts[source.name] = count
-        if count > self.max_articles:
-            if count == self.max_articles + 1:
+        limit = self._budget(source, "max_articles")
+        if count > limit:
+            if count == limit + 1:
                 self.logger.warning(
                     "Source %s reached NEWS_MAX_ARTICLES_PER_SOURCE (%d): its further links are skipped",
                     source.name,
-                    self.max_articles,
+                    limit,
                 )
             stats.inc_value("news/links/over_limit")
+            self._count(source, "skipped")
             return None
         self.requested.add(url)
         return scrapy.Request(
             url, callback=self.parse_article, errback=self.request_failed, cb_kwargs={"source": source},
-            meta=self._meta(source),
+            meta=self._meta(source, listed_at=listed_at),
         )  # fmt: skip
+
+    def _budget(self, source: Source, name: str) -> int:
+        """A per-source budget: the source's own value, else the setting's."""
+        own = {"max_articles": source.max_new_per_run, "max_refetch": source.max_refetch_per_run}[name]
+        return own if own is not None else getattr(self, name)
+
+    def _too_old(self, link: discovery.Link, source: Source) -> bool:
+        days = source.max_age_days if source.max_age_days is not None else self.max_age_days
+        stamp = link.published or link.updated
+        if not days or not stamp:
+            return False
+        return stamp < (datetime.now(UTC) - timedelta(days=days)).isoformat()
 
     def entry_failed(self, failure):
         self.crawler.stats.inc_value("news/entry_points/failed")
+        if failure.request.meta.get("source"):
+            self._count(failure.request.meta["source"], "entry_failed")
         self.request_failed(failure, "Entry point")
 
     def request_failed(self, failure, what: str = "Article"):
@@ -141,6 +230,8 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         reason, detail, level = failure_reason(failure)
         self.crawler.stats.inc_value(f"news/failed/{reason}")
+        if what == "Article" and request.meta.get("source"):
+            self._count(request.meta["source"], "errors")
         if reason == "http_503" and request.meta.get("retry_after_refused"):
             detail += f" asking to retry after {request.meta['retry_after_refused']:.0f} s"
             detail += " (over NEWS_RETRY_AFTER_MAX)"
@@ -160,6 +251,9 @@ class NewsSpider(scrapy.Spider):
 
     def parse_any(self, response: Response, source: Source):
         """A URL given with -a url=: a feed, a sitemap, an article or a home page."""
+        if response.status == 304:
+            self._unchanged_entry(response, source)
+            return
         kind = discovery.kind_of(response)
         if kind == "feed":
             yield from self.parse_feed(response, source)
@@ -179,6 +273,8 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, source: Source):
         stats = self.crawler.stats
+        if self._unchanged_entry(response, source):
+            return
         if discovery.declares_entities(response.body):
             self.logger.warning(
                 "Refused feed %s of source %s: it declares XML entities (XXE or entity expansion)",
@@ -199,12 +295,14 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("news/feeds/empty")
         stats.inc_value("news/feeds/parsed")
         for link in links:
-            request = self._article(link.url, source)
+            request = self._article(link.url, source, link)
             if request:
                 yield request
 
     def parse_sitemap(self, response: Response, source: Source):
         stats = self.crawler.stats
+        if self._unchanged_entry(response, source):
+            return
         body = discovery.sitemap_body(response, self.max_sitemap_size)
         if body is None:
             self.logger.warning(
@@ -239,6 +337,9 @@ class NewsSpider(scrapy.Spider):
             return
         for link in links:
             if kind == "sitemapindex":
+                if self._too_old(link, source):  # a monthly archive sitemap past the age limit
+                    stats.inc_value("news/sitemaps/too_old")
+                    continue
                 inside = discovery.in_domains(link.url, source.allowed_domains)
                 if not (discovery.is_http(link.url) and inside):
                     stats.inc_value("news/links/offsite")
@@ -248,11 +349,13 @@ class NewsSpider(scrapy.Spider):
                     cb_kwargs={"source": source}, meta=self._meta(source, sitemap_depth=depth),
                 )  # fmt: skip
             else:
-                request = self._article(link.url, source)
+                request = self._article(link.url, source, link)
                 if request:
                     yield request
 
     def parse_listing(self, response: Response, source: Source):
+        if self._unchanged_entry(response, source):
+            return
         if not isinstance(response, TextResponse):
             self.logger.warning("Listing page %s is not text; skipped", response.url)
             return
@@ -296,8 +399,12 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("news/skipped/not_article")
             return
         stats.inc_value("news/articles/extracted")
-        requested = (response.meta.get("redirect_urls") or [response.url])[0]
-        yield Article(source=source.name, requested_url=requested, **fields)
+        redirects = response.meta.get("redirect_urls") or []
+        requested = (redirects or [response.url])[0]
+        yield Article(
+            source=source.name, requested_url=requested, aliases=[*redirects, response.url],
+            listed_at=response.meta.get("listed_at"), **fields,
+        )  # fmt: skip
 
 
 def failure_reason(failure) -> tuple[str, str, int]:

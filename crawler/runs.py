@@ -1,0 +1,75 @@
+"""What one run did, per source, from the crawl's stats; and whether cron should call it a failure.
+
+Components count per source under `news/source/<name>/<what>` (see `source_key`); this module
+turns those counters into the run summary that `scrapy update` prints and records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COUNTERS = (
+    "requests",
+    "links",
+    "new",
+    "updated",
+    "unchanged",
+    "skipped",
+    "dropped",
+    "errors",
+    "entry_failed",
+)
+
+
+def source_key(source: str, what: str) -> str:
+    """The stats key a component increments for one source."""
+    return f"news/source/{source}/{what}"
+
+
+@dataclass
+class SourceRun:
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def get(self, what: str) -> int:
+        return self.counts.get(what, 0)
+
+    @property
+    def stored(self) -> int:
+        return self.get("new") + self.get("updated") + self.get("unchanged")
+
+    @property
+    def problem(self) -> str | None:
+        """Why this source failed this run, or None when it did its job."""
+        if self.get("entry_failed") and not self.get("requests") > self.get("entry_failed"):
+            return "no entry point could be fetched"
+        if self.get("entry_failed"):
+            return f"{self.get('entry_failed')} entry point(s) failed"
+        fetched = self.get("links") - self.get("skipped")
+        if fetched > 0 and self.stored == 0:
+            return f"{fetched} article(s) listed, none could be stored"
+        return None
+
+
+def summarize(stats: dict, sources: list[str]) -> list[SourceRun]:
+    runs = []
+    for name in sources:
+        prefix = source_key(name, "")
+        counts = {key[len(prefix) :]: int(value) for key, value in stats.items() if key.startswith(prefix)}
+        runs.append(SourceRun(name, {what: counts.get(what, 0) for what in COUNTERS}))
+    return runs
+
+
+def summary_table(runs: list[SourceRun]) -> str:
+    """One screen: a line per source, then the totals."""
+    columns = ("req", 6), ("new", 5), ("upd", 5), ("same", 5), ("skip", 5), ("drop", 5), ("err", 4)
+    header = f"{'source':<24} " + " ".join(f"{name:>{width}}" for name, width in columns) + "  status"
+    lines = [header, "-" * len(header)]
+    for run in runs:
+        status = run.problem or "ok"
+        lines.append(
+            f"{run.name[:24]:<24} {run.get('requests'):>6} {run.get('new'):>5} {run.get('updated'):>5}"
+            f" {run.get('unchanged'):>5} {run.get('skipped'):>5} {run.get('dropped'):>5}"
+            f" {run.get('errors') + run.get('entry_failed'):>4}  {status}"
+        )
+    return "\n".join(lines)
