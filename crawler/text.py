@@ -43,6 +43,36 @@ def plain_text(value: str | None) -> str | None:
     return tidy_text(value)
 
 
+# Inside a block these start a new line (list items, table rows) or a new word (cells).
+LINE_TAGS = {"li", "tr", "br", "p", "div", "figcaption", "dt", "dd", "caption"}
+CELL_TAGS = {"td", "th"}
+
+
+def block_text(element) -> str:
+    """Readable text of one body block: rows and list items on lines, cells apart.
+
+    lxml's text_content() glues `<td>1</td><td>Kyle</td>` into `1Kyle`, which reads as one word.
+    """
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if tag in LINE_TAGS:
+            parts.append("\n")
+        elif tag in CELL_TAGS:
+            parts.append(" ")
+        if node.text and tag:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(element)
+    lines = (tidy_text(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def sentences(text: str) -> list[str]:
     """Split text into sentences without breaking numbers, abbreviations or quotations."""
     text = tidy_text(text) or ""

@@ -6,13 +6,14 @@ parsed once; structured metadata (JSON-LD, OpenGraph, meta) wins over what is vi
 
 from __future__ import annotations
 
-import html
+import copy
 import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
+from w3lib.encoding import html_to_unicode
 
 from crawler.extract import metadata as md
 from crawler.extract.body import extract_body, select
@@ -35,14 +36,14 @@ def extract_article(html: str | bytes, url: str, source: Source | None = None) -
     for junk in tree.xpath("//script[not(@type='application/ld+json')]|//style|//noscript"):
         junk.drop_tree()
     text = _visible_text(tree)
-    body = extract_body(tree, url, source.selectors.get("body"))
+    title = _title(tree, ld, source, url)
+    reference = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
+    body = extract_body(tree, url, source.selectors.get("body"), title, reference)
 
     language = _language(tree, body or text, source)
     languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
     published, modified = _dates(tree, ld, text, source, languages)
     image = _image(tree, ld, body, url)
-    title = _title(tree, ld, source)
-    body = _without_headline(body, title)
     section = md.ld_text(ld.get("articleSection")) or tidy_text(
         md.meta_content(tree, "article:section", "section", "og:section")
     )
@@ -63,16 +64,35 @@ def extract_article(html: str | bytes, url: str, source: Source | None = None) -
     }
 
 
+# Comments go at parse time: React pages put `<!-- -->` inside sentences, and trafilatura
+# handed a tree with comment nodes drops the text that follows them.
+PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+
+
 def parse_html(html: str | bytes, url: str) -> lxml_html.HtmlElement | None:
     """An lxml tree of the page, or None for an empty or unparsable one."""
     if isinstance(html, bytes):
-        html = html.decode("utf-8", "replace")
+        html = decode_html(html)
     if not html or not html.strip():
         return None
     try:
-        return lxml_html.document_fromstring(html, base_url=url)
+        return lxml_html.document_fromstring(html, parser=PARSER, base_url=url)
     except (etree.ParserError, ValueError):
         return None
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """Page bytes as text: valid UTF-8 is UTF-8 whatever the page declares, else its charset.
+
+    Pages that declare ISO-8859-1 but are UTF-8 come out as `sanciÃ³n` when the declaration
+    is believed; EUC-KR bytes are never valid UTF-8, so they reach the declared charset.
+    """
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            pass
+    return html_to_unicode(content_type, data)[1]
 
 
 def _visible_text(tree) -> str:
@@ -81,47 +101,64 @@ def _visible_text(tree) -> str:
     return "\n".join(t.strip() for t in node.itertext() if t.strip())
 
 
-def _title(tree, ld: dict, source: Source) -> str | None:
+def _title(tree, ld: dict, source: Source, url: str) -> str | None:
+    """The headline: a source's selector, else the first of JSON-LD, OpenGraph, Twitter, h1, <title>.
+
+    JSON-LD's headline is the one the publisher files with the article; og:title and <title>
+    often carry the site's name, which is cut off (` | Site`, ` - site.com`).
+    """
     if "title" in source.selectors:
         nodes = select(tree, source.selectors["title"])
         if nodes:
             return tidy_text(nodes[0].text_content() if hasattr(nodes[0], "text_content") else str(nodes[0]))
-    structured = [
-        md.ld_text(ld.get("headline")) or md.ld_text(ld.get("name")),
-        tidy_text(md.meta_content(tree, "og:title")),
-        tidy_text(md.meta_content(tree, "twitter:title")),
-    ]
-    structured = [s for s in structured if s]
     headings = [tidy_text(h.text_content()) for h in tree.xpath("//h1")]
     headings = [h for h in headings if h and 5 <= len(h) <= 300]
-    folded = {_fold(s) for s in structured}
-    for heading in headings:
-        if _fold(heading) in folded:
+    candidates = [
+        md.ld_text(ld.get("headline")) or md.ld_text(ld.get("name")),
+        md.meta_content(tree, "og:title"),
+        md.meta_content(tree, "twitter:title"),
+        headings[0] if headings else None,
+        tree.findtext(".//title"),
+    ]
+    names = _site_names(tree, ld, url)
+    cleaned = [_strip_site_name(md.unescape_all(c), names) for c in candidates]
+    for heading in headings:  # the printed headline, where the filed one agrees with it
+        if cleaned[0] and _fold(heading) == _fold(cleaned[0]):
             return heading
-    if structured and structured[0] == md.ld_text(ld.get("headline")):
-        return structured[0]
-    page_title = tidy_text(tree.findtext(".//title"))
-    for heading in headings:  # an h1 that the og:title or <title> carries with a site suffix
-        if any(_fold(heading) in _fold(s) for s in structured + [page_title or ""]):
-            return heading
-    if structured:
-        return structured[0]
-    if headings:
-        return headings[0]
-    if page_title:
-        return re.split(r"\s+[|–—-]\s+[^|–—-]+$", page_title)[0]
-    return None
+    return next((c for c in cleaned if c and len(c) >= 3), None)
 
 
-def _without_headline(body: str | None, title: str | None) -> str | None:
-    """The body without a heading that repeats the headline (extractors keep the h1)."""
-    if not body or not title:
-        return body
-    blocks = [
-        block for block in body.split("\n")
-        if not (block.startswith("<h2>") and _fold(html.unescape(block[4:-5])) == _fold(title))
-    ]  # fmt: skip
-    return "\n".join(blocks) or None
+# "Headline | Site", "Headline - site.com", "Headline – Section – Site": the last segment goes
+# when it names the site.
+SITE_SUFFIX_RE = re.compile(r"^(?P<head>.*\S)\s+[|–—\-:·»]\s+(?P<tail>[^|–—]{2,60})$")
+
+
+def _site_names(tree, ld: dict, url: str) -> list[str]:
+    publisher = ld.get("publisher")
+    names = [
+        md.meta_content(tree, "og:site_name", "application-name", "apple-mobile-web-app-title"),
+        md.ld_text(publisher) if isinstance(publisher, (dict, str)) else None,
+    ]
+    host = _site(urlsplit(url).hostname)
+    names += [host, host.split(".")[0]]
+    return [f for f in (_fold(n) for n in names if n) if len(f) >= 2]
+
+
+def _strip_site_name(title: str | None, names: list[str]) -> str | None:
+    title = tidy_text(title)
+    for _ in range(2):  # "Headline | Section | Site"
+        match = SITE_SUFFIX_RE.match(title or "")
+        if not match:
+            break
+        tail = _fold(match["tail"])
+        named = any(name == tail or name in tail or (tail and tail in name) for name in names)
+        piped = (
+            "|" in title[len(match["head"]) :] and len(match["head"]) >= 20
+        )  # pipes rarely sit in headlines
+        if not (named or piped):
+            break
+        title = match["head"]
+    return title
 
 
 def _fold(text: str) -> str:
@@ -195,11 +232,29 @@ def _dates(tree, ld: dict, text: str, source: Source, languages: list[str]):
         published = parse(labelled_published)
     if published is None:
         published = parse(first_date_in(text))
+    if published is None:
+        published = parse(_htmldate(tree))
     if modified is None and labelled_modified:
         modified = parse(labelled_modified)
     if modified and published and modified < published:
         modified = None
     return published, modified
+
+
+def _htmldate(tree) -> str | None:
+    """Last resort for pages that print only `06.01.2026` or `1 April 2025`: htmldate's markup search.
+
+    Its extensive search is left off: it guesses from copyright years and stray numbers, and
+    a page with no usable date must stay without one. Runs only when nothing else was found.
+    """
+    import htmldate  # trafilatura's own date finder, installed with it
+
+    try:
+        return htmldate.find_date(
+            copy.deepcopy(tree), extensive_search=False, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S"
+        )
+    except ValueError:
+        return None
 
 
 def _authors(tree, ld: dict, text: str) -> list[str]:
@@ -251,8 +306,48 @@ def _image(tree, ld: dict, body: str | None, url: str) -> str | None:
             continue
         if "logo" in candidate.lower() or candidate == md.absolute(publisher_logo, url):
             continue
-        return candidate
+        return _printed_version(tree, candidate, url)
     return None
+
+
+# Size marks that CDNs put in image names: "-706x386", "_M650x433", "1200x675_", "/w767/".
+SIZE_MARK_RE = re.compile(
+    r"[-_]?\b[a-z]?\d{2,4}x\d{2,4}[a-z]?\d*\b[-_]?|[-_](?:scaled|large|medium|small|thumb)\b", re.I
+)
+SRCSET_ITEM_RE = re.compile(r"(\S+)(?:\s+(\d+)[wx])?")
+
+
+def _printed_version(tree, image: str, url: str) -> str:
+    """The version of the social-card image that the page itself prints, at its largest.
+
+    og:image is often a crop made for sharing; the article shows the same picture (same
+    file name once size marks are taken out) in <img> or <source> srcsets.
+    """
+    stem = _image_stem(image)
+    if len(stem) < 6:
+        return image
+    best, best_width = None, -1
+    for value in tree.xpath("//img/@src|//img/@data-src|//img/@srcset|//img/@data-srcset|//source/@srcset"):
+        for item in value.split(","):
+            match = SRCSET_ITEM_RE.match(item.strip())
+            if not match or _image_stem(match[1]) != stem:
+                continue
+            width = int(match[2]) if match[2] else _named_width(match[1])
+            if width > best_width:
+                best, best_width = match[1], width
+    found = md.absolute(best, url) if best else None
+    return found if found and urlsplit(found).scheme in ("http", "https") else image
+
+
+def _image_stem(image: str) -> str:
+    name = urlsplit(image).path.rsplit("/", 1)[-1]
+    name = name.rsplit(".", 1)[0] if "." in name else name
+    return SIZE_MARK_RE.sub("", name).lower()
+
+
+def _named_width(image: str) -> int:
+    match = re.search(r"(\d{2,4})x\d{2,4}", image)
+    return int(match[1]) if match else 0
 
 
 def _keywords(tree, ld: dict) -> list[str]:

@@ -33,13 +33,41 @@ DATE_LINE_RE = re.compile(
     rf"^\s*(?:\[?\s*(?:{PUBLISHED_LABELS}|{MODIFIED_LABELS})\s*(?:일시|시간)?\s*\]?\s*[:：|]?\s*)", re.I
 )
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Photo credits under images: "사진=연합뉴스", "/사진제공=OO", "[OO 자료사진]", "Photo: Reuters".
+PHOTO_CREDIT_RE = re.compile(
+    r"(?:^|[\s/(\[])(?:사진|그래픽|영상|자료)\s*(?:제공|출처)?\s*[=:]|자료\s*사진\]|사진\s*제공|"
+    r"^\s*(?:Photo|Image|Picture|Credit|Foto)s?\s*(?:credit)?\s*:|"
+    r"\((?:Getty Images|AP Photo|Reuters|AFP)[^)]*\)\s*$",
+    re.IGNORECASE,
+)
+# Calls to install the app, subscribe, add a channel or send a tip: the outlet's, not the article's.
+PROMPT_RE = re.compile(
+    r"앱\s*(?:을|를)?\s*(?:설치|다운로드|다운)|구독\s*(?:하세요|하기|신청)|\[?구독하기\]?|친구\s*추가|"
+    r"제보\s*(?:는|하기|하실)|뉴스레터|^\s*(?:Sign up|Subscribe)\b|\bnewsletter\b|Download (?:our|the) app",
+    re.IGNORECASE,
+)
+# The wire dateline that opens a Korean report: "(서울=연합뉴스) 홍길동 기자 = ", "[OO일보=홍길동 기자] ".
+DATELINE_PREFIX_RE = re.compile(
+    r"^\s*[(\[][^()\[\]=]{1,20}=[^()\[\]]{1,30}[)\]]\s*(?:[가-힣]{2,4}(?:\s*[·,]\s*[가-힣]{2,4})*\s*"
+    r"(?:선임|수석|전문|객원)?\s*(?:기자|특파원)\s*)?=?\s*"
+)
+URL_LINE_RE = re.compile(r"\s*(?:https?://|www\.)\S+\s*")
 ENGLISH_BYLINE_LINE_RE = re.compile(
     r"^\s*By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*\s*$"
 )
 
 
-def extract_body(tree: lxml_html.HtmlElement, url: str, selector: str | None = None) -> str | None:
-    """The main content of the page as HTML blocks, or None when none was found."""
+def extract_body(
+    tree: lxml_html.HtmlElement,
+    url: str,
+    selector: str | None = None,
+    title: str | None = None,
+    reference: str | None = None,
+) -> str | None:
+    """The main content of the page as HTML blocks, or None when none was found.
+
+    `reference` is the page's own article text where it files one (JSON-LD articleBody).
+    """
     if selector:
         nodes = select(tree, selector)
         if not nodes:
@@ -49,8 +77,17 @@ def extract_body(tree: lxml_html.HtmlElement, url: str, selector: str | None = N
             fragment.append(copy.deepcopy(node))
         for junk in fragment.xpath(".//script|.//style|.//noscript"):
             junk.drop_tree()
-        return reshape(fragment)
-    extracted = trafilatura.extract(
+        return reshape(fragment, title)
+    extracted = _trafilatura(tree, url, fast=True)
+    if _looks_short(extracted, reference):
+        extracted = _trafilatura(tree, url, fast=False) or extracted
+    if not extracted:
+        return None
+    return reshape(lxml_html.fromstring(extracted), title)
+
+
+def _trafilatura(tree: lxml_html.HtmlElement, url: str, fast: bool) -> str | None:
+    return trafilatura.extract(
         copy.deepcopy(tree),
         url=url,
         output_format="html",
@@ -59,10 +96,21 @@ def extract_body(tree: lxml_html.HtmlElement, url: str, selector: str | None = N
         include_formatting=True,
         include_tables=True,
         include_comments=False,
+        fast=fast,
     )
-    if not extracted:
-        return None
-    return reshape(lxml_html.fromstring(extracted))
+
+
+# Below this many characters of text, the fast pass may have stopped at a teaser or a short
+# container; trafilatura's full pass (with its readability and jusText comparison) decides.
+SHORT_BODY = 2000
+
+
+def _looks_short(extracted: str | None, reference: str | None) -> bool:
+    """Whether the fast pass's text is short, or well under the page's own JSON-LD articleBody."""
+    size = len(re.sub(r"<[^>]+>|\s+", "", extracted or ""))
+    if reference and size < 0.8 * len(re.sub(r"\s+", "", reference)):
+        return True
+    return size < SHORT_BODY
 
 
 def select(tree: lxml_html.HtmlElement, selector: str) -> list:
@@ -76,34 +124,108 @@ def select(tree: lxml_html.HtmlElement, selector: str) -> list:
     return [node for node in result if isinstance(node, etree._Element)]
 
 
-def reshape(root: lxml_html.HtmlElement) -> str | None:
-    """Blocks of `root` as HTML: paragraphs split at <br><br>, boilerplate lines dropped."""
+def reshape(root: lxml_html.HtmlElement, title: str | None = None) -> str | None:
+    """Blocks of `root` as HTML: paragraphs split at <br><br>, boilerplate lines dropped.
+
+    An image followed by its credit or caption line becomes one <figure>; a block that only
+    repeats the headline goes (extractors keep the h1 and layout tables around it).
+    """
     blocks: list[str] = []
+    headline = _fold(title or "")
     for kind, node in _blocks(root):
         if kind == "heading":
             text = tidy_text(node.text_content())
-            if text and not _is_boilerplate(text):
+            if text and not _is_boilerplate(text) and _fold(text) != headline:
                 blocks.append(f"<h2>{_escape(text)}</h2>")
         elif kind == "paragraph":
             for piece in _split_at_breaks(node):
                 text = tidy_text(lxml_html.fromstring(f"<div>{piece}</div>").text_content())
-                has_image = "<img" in piece
-                if (text and not _is_boilerplate(text)) or (has_image and not text):
+                if not blocks or not any(b.startswith("<p>") for b in blocks):
+                    piece, text = _without_dateline(piece, text)
+                if "<img" in piece and not _text_beside_image(piece, text):
+                    blocks.append(_figure(piece))
+                elif text and blocks and blocks[-1].startswith("<figure>") and _is_caption(text, blocks[-1]):
+                    blocks[-1] = _with_caption(blocks[-1], piece)
+                elif text and not _is_boilerplate(text) and _fold(text) != headline:
                     blocks.append(f"<p>{piece.strip()}</p>")
         else:
-            text = tidy_text(node.text_content()) or ""
-            if node.tag in ("ul", "ol"):
-                for item in node.findall("li"):
-                    text = tidy_text(item.text_content())
-                    if not text or _is_boilerplate(text):
-                        node.remove(item)
-                if not node.findall("li"):
-                    continue
-            if text and COPYRIGHT_RE.search(text) and len(text) < 200:
-                continue
-            node.tail = None
-            blocks.append(lxml_html.tostring(node, encoding="unicode").strip())
+            block = _clean_block(node, headline)
+            if block:
+                blocks.append(block)
     return "\n".join(blocks) or None
+
+
+def _clean_block(node, headline: str) -> str | None:
+    """A list, table, quote or figure without its boilerplate items, rows or lines."""
+    text = tidy_text(node.text_content()) or ""
+    if node.tag in ("ul", "ol") and _is_link_list(node):
+        return None
+    rows = {"ul": "li", "ol": "li", "table": ".//tr"}.get(node.tag)
+    if rows:
+        for item in node.findall(rows) if rows == "li" else node.xpath(rows):
+            item_text = tidy_text(item.text_content())
+            alt = " ".join(item.xpath(".//img/@alt|.//img/@title"))
+            captioned = bool(item_text and alt and _fold(item_text) in _fold(alt))
+            if not item_text or captioned or _is_boilerplate(item_text) or _fold(item_text) == headline:
+                item.getparent().remove(item)
+        if not (node.findall(rows) if rows == "li" else node.xpath(rows)):
+            return None
+    if text and COPYRIGHT_RE.search(text) and len(text) < 200:
+        return None
+    node.tail = None
+    return lxml_html.tostring(node, encoding="unicode").strip()
+
+
+def _is_link_list(node) -> bool:
+    """A list of three or more items that are (nearly) all link text: related, most read, jobs."""
+    items = node.findall("li")
+    if len(items) < 3:
+        return False
+    linked = 0
+    for item in items:
+        size = len("".join(item.itertext()).strip())
+        in_links = sum(len("".join(a.itertext()).strip()) for a in item.iter("a"))
+        linked += size == 0 or in_links >= 0.8 * size
+    return linked >= 0.7 * len(items)
+
+
+def _figure(piece: str) -> str:
+    return f"<figure>{piece.strip()}</figure>"
+
+
+def _with_caption(figure: str, piece: str) -> str:
+    return figure[: -len("</figure>")] + f"<figcaption>{piece.strip()}</figcaption></figure>"
+
+
+def _is_caption(text: str, figure: str) -> bool:
+    """A short line right under an image that credits it or repeats its alt or title text."""
+    if len(text) >= 300:
+        return False
+    if PHOTO_CREDIT_RE.search(text) or re.search(r"\bCredit\b|ⓒ|©", text):
+        return True
+    described = " ".join(lxml_html.fromstring(figure).xpath(".//img/@alt|.//img/@title"))
+    return len(_fold(text)) >= 8 and _fold(text) in _fold(
+        lxml_html.fromstring(f"<p>{described}</p>").text_content()
+    )
+
+
+def _text_beside_image(piece: str, text: str | None) -> bool:
+    """Whether an image's paragraph has text of its own (a bare URL beside a logo is none)."""
+    return bool(text) and not URL_LINE_RE.fullmatch(text or "")
+
+
+def _without_dateline(piece: str, text: str | None) -> tuple[str, str | None]:
+    """The first paragraph without the wire dateline "(서울=연합뉴스) 홍길동 기자 =" before its text."""
+    if not text or not DATELINE_PREFIX_RE.match(text):
+        return piece, text
+    match = DATELINE_PREFIX_RE.match(piece)
+    if not match or not piece[match.end() :].strip():
+        return piece, text
+    return piece[match.end() :], tidy_text(DATELINE_PREFIX_RE.sub("", text, count=1))
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
 
 
 def _blocks(root):
@@ -171,7 +293,9 @@ def _is_boilerplate(text: str) -> bool:
         return True
     if len(text) < 40 and (KOREAN_BYLINE_RE.search(text) or ENGLISH_BYLINE_LINE_RE.match(text)):
         return True
-    if NUMERIC_DATE_RE.fullmatch(text.strip()):
+    if NUMERIC_DATE_RE.fullmatch(text.strip()) or URL_LINE_RE.fullmatch(text):
+        return True
+    if len(text) < 100 and (PHOTO_CREDIT_RE.search(text) or PROMPT_RE.search(text)):
         return True
     return False
 

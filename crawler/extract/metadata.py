@@ -5,6 +5,7 @@ Functions take an lxml tree that the caller parsed once and return plain values.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -22,6 +23,10 @@ ARTICLE_TYPES = {
 # Korean and English byline forms: "홍길동 기자", "홍길동 특파원", "By Jane Doe and John Roe".
 KOREAN_BYLINE_RE = re.compile(
     r"(?:^|[\s(\[/=·,])([가-힣]{2,4})\s?(?:선임|수석|전문|객원)?(?:기자|특파원|논설위원|앵커|통신원|기상캐스터)(?![가-힣])"
+)
+# Several reporters on one byline: "홍길동·김철수 기자", "홍길동, 김철수 기자".
+KOREAN_BYLINE_LIST_RE = re.compile(
+    r"(?:^|[\s(\[/=])([가-힣]{2,4}(?:\s*[·,ㆍ]\s*[가-힣]{2,4})+)\s?(?:기자|특파원)(?![가-힣])"
 )
 ENGLISH_BYLINE_RE = re.compile(
     r"^\s*By\s+([A-Z][^\n|]{2,120}?)\s*(?:$|\||,\s*(?:Staff|Reporter|Correspondent))"
@@ -74,6 +79,20 @@ def ld_text(value: Any) -> str | None:
     return plain_text(str(value)) if value else None
 
 
+def unescape_all(value: str | None) -> str | None:
+    """Text with entities decoded until none is left: JSON-LD often carries `&amp;ouml;`."""
+    if not value:
+        return value
+    for _ in range(3):
+        if not ENTITY_RE.search(value):
+            break
+        value = html.unescape(value)
+    return plain_text(value)
+
+
+ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
+
+
 def ld_people(value: Any) -> list[str]:
     """Author names from a JSON-LD author value (string, Person, list of either)."""
     items = value if isinstance(value, list) else [value]
@@ -120,21 +139,30 @@ def visible_authors(tree: lxml_html.HtmlElement, text: str) -> list[str]:
     ):
         for node in tree.xpath(xpath)[:3]:
             value = " ".join(node.text_content().split())
-            korean = KOREAN_BYLINE_RE.findall(value)
+            korean = korean_bylines(value)
             if korean:
                 return _unique(korean)
             if 2 < len(value) < 120:
                 names = split_names(value)
                 if names:
                     return names
-    korean = KOREAN_BYLINE_RE.findall(text[:4000])
+    korean = korean_bylines(text[:4000])
     if korean:
-        return _unique(korean[:3])
+        return korean[:3]
     for line in text.splitlines()[:200]:
         match = ENGLISH_BYLINE_RE.match(line)
         if match:
             return split_names(match.group(1))
     return []
+
+
+def korean_bylines(text: str) -> list[str]:
+    """Names from Korean bylines in a text: `홍길동 기자`, `홍길동·김철수 기자`, `홍길동 기자 외 1명`."""
+    names: list[str] = []
+    for group in KOREAN_BYLINE_LIST_RE.findall(text):
+        names += re.split(r"\s*[·,ㆍ]\s*", group)
+    names += KOREAN_BYLINE_RE.findall(text)
+    return _unique(names)
 
 
 def _unique(values: list[str]) -> list[str]:
