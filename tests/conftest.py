@@ -15,6 +15,11 @@ from demo import server
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "demo"
 EXPECTED = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))["articles"]
+# The second demo outlet: two wire copies of first-outlet stories, templated stories.
+PARTNER = json.loads((DEMO / "partner-expected.json").read_text(encoding="utf-8"))
+PARTNER_PATHS = [a["partner_path"] for a in PARTNER["republished"]] + [a["path"] for a in PARTNER["templated"]]
+# Articles that are published (not copies of another story): feeds list them, posts are made.
+PUBLISHED_PATHS = [a["path"] for a in EXPECTED] + [a["path"] for a in PARTNER["templated"]]
 
 
 def run_scrapy(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:

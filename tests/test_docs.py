@@ -52,4 +52,4 @@ def test_the_demo_command_crawls_exports_and_prints_every_output(tmp_path):
     assert len(printed) == 6
     for path in printed:
         assert os.path.exists(path.rstrip("/")), path
-    assert "(10 posts)" in result.stdout and "(12 feeds" in result.stdout
+    assert "(18 posts)" in result.stdout and "(15 feeds" in result.stdout  # 10 + 8 partner stories

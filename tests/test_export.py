@@ -18,7 +18,7 @@ import yaml
 from lxml import html as lxml_html
 
 from crawler.store import Archive
-from tests.conftest import ROOT, run_scrapy
+from tests.conftest import PUBLISHED_PATHS, ROOT, run_scrapy
 
 pytestmark = pytest.mark.slow
 SITE = "https://newsdao.kr"
@@ -69,7 +69,7 @@ def test_rss_feeds_follow_the_rss_rules(archive_db, tmp_path):
     paths = feed_files(out, "rss.xml")
     assert [str(p.relative_to(out)) for p in paths] == [
         "feeds/categories/business/rss.xml", "feeds/categories/news/rss.xml",
-        "feeds/rss.xml", "feeds/sources/demo-news/rss.xml",
+        "feeds/rss.xml", "feeds/sources/demo-news/rss.xml", "feeds/sources/partner-wire/rss.xml",
     ]  # fmt: skip
     for path in paths:
         parsed = feedparser.parse(path.read_bytes())
@@ -145,13 +145,13 @@ def test_opml_and_index_list_every_feed_and_the_files_exist(archive_db, tmp_path
     export(archive_db, out)
     outlines = ET.parse(out / "feeds" / "feeds.opml").getroot().iter("outline")
     urls = [o.get("xmlUrl") for o in outlines if o.get("xmlUrl")]
-    assert len(urls) == 12
+    assert len(urls) == 15  # 5 feeds (all, 2 sources, 2 categories) in 3 formats
     for url in urls:
         assert (out / url.removeprefix(SITE + "/")).is_file(), url
     index = (out / "feeds" / "index.html").read_text(encoding="utf-8")
     for href in re.findall(r'href="([^"]+\.(?:xml|json|opml))"', index):
         assert (out / "feeds" / href).is_file(), href
-    assert index.count('rel="nofollow noopener"') == 10  # the latest articles
+    assert index.count('rel="nofollow noopener"') == len(PUBLISHED_PATHS)  # the latest articles
 
 
 def test_exporting_twice_changes_no_byte(archive_db, tmp_path):
@@ -212,8 +212,10 @@ def test_duplicates_renames_and_foreign_files(archive_db, tmp_path):
 def test_excerpt_only_sources_and_the_rewrite_hook(archive_db, demo_run, tmp_path):
     out = tmp_path / "out"
     sources = tmp_path / "sources.toml"
-    sources.write_text(demo_run.sources.read_text(encoding="utf-8").replace(
-        'name = "demo-news"', 'name = "demo-news"\nfull_text = false'), encoding="utf-8")  # fmt: skip
+    text = demo_run.sources.read_text(encoding="utf-8")
+    for name in ("demo-news", "partner-wire"):
+        text = text.replace(f'name = "{name}"', f'name = "{name}"\nfull_text = false')
+    sources.write_text(text, encoding="utf-8")
     export(archive_db, out, "-s", "NEWS_POST_HOOK=tests.hooks.breaking", sources=sources)
     stored = rows(archive_db)
     for path in (out / "_posts").glob("*.md"):
@@ -259,7 +261,7 @@ def test_posts_build_with_jekyll(archive_db, tmp_path):
     assert build.returncode == 0, build.stdout + build.stderr
     assert "warn" not in (build.stdout + build.stderr).lower(), build.stdout + build.stderr
     posts = sorted((site / "_posts").glob("*.md"))
-    assert len(posts) == 11
+    assert len(posts) == len(PUBLISHED_PATHS) + 1
     for path in posts:
         _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
         meta = yaml.safe_load(front)

@@ -11,8 +11,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrapy.commands import BaseRunSpiderCommand
+from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.utils.conf import arglist_to_dict
 
 from crawler.commands.export import export_options
 from crawler.lock import AlreadyRunning, RunLock
@@ -25,7 +26,7 @@ from exporters.run import export_all
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_EXPORT_FAILED = 0, 1, 2, 3, 4
 
 
-class Command(BaseRunSpiderCommand):
+class Command(ScrapyCommand):
     requires_project = True
 
     def syntax(self):
@@ -36,10 +37,19 @@ class Command(BaseRunSpiderCommand):
 
     def add_options(self, parser):
         super().add_options(parser)
-        parser.add_argument("--crawl-only", action="store_true", help="crawl, do not export")
         parser.add_argument(
-            "-O", "--output-dir", metavar="DIR", help="export folder (default: NEWS_EXPORT_DIR)"
-        )
+            "-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
+            help="spider argument: -a source=NAME for one source, -a url=URL for one URL",
+        )  # fmt: skip
+        parser.add_argument("--crawl-only", action="store_true", help="crawl, do not export")
+        parser.add_argument("-o", "--output", metavar="DIR", help="export folder (default: NEWS_EXPORT_DIR)")
+
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        try:
+            opts.spargs = arglist_to_dict(opts.spargs)
+        except ValueError:
+            raise UsageError("invalid -a value, use -a NAME=VALUE", print_help=False) from None
 
     def run(self, args, opts):
         if args:
@@ -79,7 +89,7 @@ class Command(BaseRunSpiderCommand):
                 with Archive(db_path) as archive:
                     result = export_all(
                         archive,
-                        export_options(settings, Path(opts.output_dir or settings.get("NEWS_EXPORT_DIR"))),
+                        export_options(settings, Path(opts.output or settings.get("NEWS_EXPORT_DIR"))),
                     )
                 exported = f"{len(result.written)} files written, {len(result.removed)} removed"
             except Exception as exc:  # noqa: BLE001  reported, recorded, and turned into an exit code
