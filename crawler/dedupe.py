@@ -34,7 +34,7 @@ NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 class Fingerprint:
     exact: str  # sha1 of the normalized text
     signature: bytes  # MinHash hash values, uint32, NUM_PERM of them
-    bands: tuple[str, ...]  # one bucket key per band
+    bands: tuple[int, ...]  # one bucket key per band (64-bit, band number mixed in)
     length: int  # characters of normalized text
 
 
@@ -64,12 +64,14 @@ def fingerprint(text: str) -> Fingerprint:
     minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
     minhash.update_batch(list(shingles))
     values = minhash.hashvalues.astype(np.uint32)
-    bands = tuple(f"{band}:{_bucket(values[band * ROWS : (band + 1) * ROWS])}" for band in range(BANDS))
+    bands = tuple(_bucket(band, values[band * ROWS : (band + 1) * ROWS]) for band in range(BANDS))
     return Fingerprint(exact, values.tobytes(), bands, len(compact))
 
 
-def _bucket(rows: np.ndarray) -> str:
-    return hashlib.blake2b(rows.tobytes(), digest_size=8).hexdigest()
+def _bucket(band: int, rows: np.ndarray) -> int:
+    """A signed 64-bit key (what SQLite stores as an integer) for one band of a signature."""
+    digest = hashlib.blake2b(bytes([band]) + rows.tobytes(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def similarity(signature_a: bytes, signature_b: bytes) -> float:

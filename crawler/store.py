@@ -104,7 +104,7 @@ class Archive:
                 if_not_exists=True,
             )
             self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{FINGERPRINTS}_exact ON {FINGERPRINTS}(exact)")
-            self.db[BANDS].create({"bucket": str, "article_id": str}, if_not_exists=True)
+            self.db[BANDS].create({"bucket": int, "article_id": str}, if_not_exists=True)
             self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{BANDS}_bucket ON {BANDS}(bucket)")
             self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{BANDS}_article ON {BANDS}(article_id)")
             self.db[RUNS].create(
@@ -192,6 +192,16 @@ class Archive:
             [normalize(url)],
         ).fetchone()
         return {"id": found[0], "listed_at": found[1]} if found else None
+
+    def raise_listed_at(self, hints: dict[str, str]) -> None:
+        """Record, for articles fetched this run, the newest feed/sitemap date seen for them."""
+        with self._write():
+            for url, hint in hints.items():
+                self.db.execute(
+                    f"UPDATE {ARTICLES} SET listed_at = ? WHERE id = (SELECT article_id FROM {ALIASES}"
+                    " WHERE url = ?) AND (listed_at IS NULL OR listed_at < ?)",
+                    [hint, normalize(url), hint],
+                )
 
     # --- conditional requests and run history ------------------------------------
 

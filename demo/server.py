@@ -24,6 +24,14 @@ SITE_ROOT = Path(__file__).resolve().parent / "site"
 
 class SiteHandler(SimpleHTTPRequestHandler):
     def send_head(self):
+        target = self._redirect_target()
+        if target:
+            self.send_response(301)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self._body = b""
+            return None
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -46,6 +54,17 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self._body = body
+        return None
+
+    def _redirect_target(self) -> str | None:
+        """Moved pages: `_redirects` in the site root holds lines `/old/path /new/path`."""
+        table = Path(self.directory) / "_redirects"
+        if not table.is_file():
+            return None
+        for line in table.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[0] == self.path:
+                return parts[1]
         return None
 
     def _not_modified(self, etag: str, modified: int) -> bool:

@@ -91,6 +91,7 @@ class NewsSpider(scrapy.Spider):
         spider.archive = Archive(db_path) if db_path.exists() else None
         spider.validators = spider.archive.validators() if spider.archive else {}
         spider.new_validators = {}  # saved when the crawl finishes, never after a crash
+        spider.hints = {}  # cleaned article URL -> newest feed `updated` / sitemap `lastmod` seen
         crawler.signals.connect(spider._count_response, signal=signals.response_received)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -104,9 +105,11 @@ class NewsSpider(scrapy.Spider):
             self._count(request.meta["source"], "requests")
 
     def _closed(self, spider, reason):
-        if self.archive is None and self.new_validators:
+        hints = {url: hint for url, hint in self.hints.items() if url in self.requested}
+        if self.archive is None and (self.new_validators or hints):
             self.archive = Archive(self.settings.get("NEWS_DB_PATH"))
         if self.archive is not None:
+            self.archive.raise_listed_at(hints)
             if reason == "finished" and self.new_validators:
                 self.archive.save_validators(self.new_validators)
             self.archive.close()
@@ -164,6 +167,9 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         self._count(source, "links")
         listed_at = link.updated if link else None
+        if listed_at:  # the newest date any entry point gives this page, recorded at the end
+            clean = discovery.clean_link(url)
+            self.hints[clean] = max(listed_at, self.hints.get(clean, listed_at))
         if link and self._too_old(link, source):
             stats.inc_value("news/links/too_old")
             self._count(source, "skipped")
