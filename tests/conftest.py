@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,7 +19,9 @@ DEMO = ROOT / "demo"
 EXPECTED = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))["articles"]
 # The second demo outlet: two wire copies of first-outlet stories, templated stories.
 PARTNER = json.loads((DEMO / "partner-expected.json").read_text(encoding="utf-8"))
-PARTNER_PATHS = [a["partner_path"] for a in PARTNER["republished"]] + [a["path"] for a in PARTNER["templated"]]
+PARTNER_PATHS = [a["partner_path"] for a in PARTNER["republished"]] + [
+    a["path"] for a in PARTNER["templated"]
+]
 # Articles that are published (not copies of another story): feeds list them, posts are made.
 PUBLISHED_PATHS = [a["path"] for a in EXPECTED] + [a["path"] for a in PARTNER["templated"]]
 
@@ -81,3 +85,27 @@ def crawl_and_export(base: str, folder: Path) -> DemoRun:
 def demo_run(demo_site, tmp_path_factory) -> DemoRun:
     """The demo site crawled and exported once, for the tests that read its outputs."""
     return crawl_and_export(demo_site, tmp_path_factory.mktemp("demo"))
+
+
+def jekyll_or_skip() -> str:
+    """The jekyll command; a skip where it is missing, but a failure under CI=true."""
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Jekyll is not installed: `make test` installs Debian's jekyll package")
+        pytest.skip("Jekyll is not installed (make test installs it with apt-get where it can)")
+    return jekyll
+
+
+def build_jekyll_site(site: Path) -> subprocess.CompletedProcess:
+    """`jekyll build` of an exported site folder made from exporters/jekyll_site."""
+    return subprocess.run(
+        [jekyll_or_skip(), "build", "--source", str(site), "--destination", str(site / "_site")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def rendered_post(site: Path, post: Path, date: str) -> Path:
+    """Where Jekyll wrote a post (the starter's permalink /:year/:month/:day/:title/)."""
+    year, month, day = date[:10].split("-")
+    return site / "_site" / year / month / day / post.stem[11:] / "index.html"

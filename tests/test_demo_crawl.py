@@ -12,7 +12,15 @@ import yaml
 from lxml import html as lxml_html
 
 from crawler.store import Archive
-from tests.conftest import DEMO, EXPECTED, PARTNER, PARTNER_PATHS, PUBLISHED_PATHS, crawl_and_export, run_scrapy
+from tests.conftest import (
+    DEMO,
+    EXPECTED,
+    PARTNER,
+    PARTNER_PATHS,
+    PUBLISHED_PATHS,
+    crawl_and_export,
+    run_scrapy,
+)
 
 pytestmark = pytest.mark.slow
 EXAMPLE_KEYS = ["title", "categories", "excerpt", "feature_text", "image"]
@@ -50,7 +58,9 @@ def read_post(path: Path) -> tuple[dict, str, str]:
 def test_every_demo_article_is_stored_once(demo_run):
     rows = stored(demo_run)
     assert sorted(rows) == sorted([a["path"] for a in EXPECTED] + PARTNER_PATHS)
-    assert {path for path, row in rows.items() if row["source"] == "demo-news"} == {a["path"] for a in EXPECTED}
+    assert {path for path, row in rows.items() if row["source"] == "demo-news"} == {
+        a["path"] for a in EXPECTED
+    }
     assert "news/stored/new': 20" in demo_run.crawl.stderr
 
 
@@ -115,7 +125,8 @@ def test_every_post_follows_the_format(demo_run):
         blocks = body.split("\n\n")[1:-1]
         for block in blocks[:-1]:
             assert re.match(
-                r'<(p data-ke-size="size16"|h2 data-ke-size="size26"|ul|ol|blockquote|figure|table|p><img)', block
+                r'<(p data-ke-size="size16"|h2 data-ke-size="size26"|ul|ol|blockquote|figure|table|p><img)',
+                block,
             ), block
         assert meta["original_url"].startswith(demo_run.base)
         assert meta["render_with_liquid"] is False

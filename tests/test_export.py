@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ import yaml
 from lxml import html as lxml_html
 
 from crawler.store import Archive
-from tests.conftest import PUBLISHED_PATHS, ROOT, run_scrapy
+from tests.conftest import PUBLISHED_PATHS, ROOT, build_jekyll_site, jekyll_or_skip, run_scrapy
 
 pytestmark = pytest.mark.slow
 SITE = "https://newsdao.kr"
@@ -233,17 +232,8 @@ def test_excerpt_only_sources_and_the_rewrite_hook(archive_db, demo_run, tmp_pat
         assert "<script" not in text and "&lt;script" not in text and "javascript:" not in text, path
 
 
-def jekyll_or_skip() -> str:
-    jekyll = shutil.which("jekyll")
-    if jekyll is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Jekyll is not installed: `make test` installs Debian's jekyll package")
-        pytest.skip("Jekyll is not installed (make test installs it with apt-get where it can)")
-    return jekyll
-
-
 def test_posts_build_with_jekyll(archive_db, tmp_path):
-    jekyll = jekyll_or_skip()
+    jekyll_or_skip()
     site = tmp_path / "site"
     shutil.copytree(ROOT / "exporters" / "jekyll_site", site)
     archive = Archive(archive_db)
@@ -256,8 +246,7 @@ def test_posts_build_with_jekyll(archive_db, tmp_path):
     })  # fmt: skip
     archive.close()
     export(archive_db, site)
-    build = subprocess.run([jekyll, "build", "--source", str(site), "--destination", str(site / "_site")],
-                           capture_output=True, text=True, timeout=300)  # fmt: skip
+    build = build_jekyll_site(site)
     assert build.returncode == 0, build.stdout + build.stderr
     assert "warn" not in (build.stdout + build.stderr).lower(), build.stdout + build.stderr
     posts = sorted((site / "_posts").glob("*.md"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import yaml
 
 from crawler.store import Archive
 from tests import hostile_site
-from tests.conftest import run_scrapy
+from tests.conftest import ROOT, build_jekyll_site, rendered_post, run_scrapy
 
 pytestmark = pytest.mark.slow
 
@@ -300,3 +301,24 @@ def test_exported_files_of_the_hostile_archive_are_safe(hostile_run, tmp_path):
     for item in feed["items"]:
         _assert_safe_html(item.get("content_html", ""), item["url"])
         assert _safe_url(item["url"])
+
+
+def test_hostile_posts_render_in_jekyll_without_script_and_with_the_title_as_text(hostile_run, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "exporters" / "jekyll_site", site)
+    export = run_scrapy("export", "-s", f"NEWS_DB_PATH={hostile_run.db}", "-o", str(site))
+    assert export.returncode == 0, export.stderr[-3000:]
+    build = build_jekyll_site(site)
+    assert build.returncode == 0, build.stdout + build.stderr
+    posts = sorted((site / "_posts").glob("*.md"))
+    assert posts
+    for post in posts:
+        _, front, _ = post.read_text(encoding="utf-8").split("---\n", 2)
+        meta = yaml.safe_load(front)
+        page = rendered_post(site, post, meta["date"]).read_text(encoding="utf-8")
+        document = html5lib.parse(page, namespaceHTMLElements=False)
+        assert not document.findall(".//script"), post.name
+        content = document.find(".//div[@class='post-content']")
+        _assert_safe_html(ET.tostring(content, encoding="unicode"), post.name)
+        heading = document.find(".//h1")
+        assert "".join(heading.itertext()) == meta["title"], post.name
