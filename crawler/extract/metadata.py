@@ -80,14 +80,25 @@ def ld_text(value: Any) -> str | None:
 
 
 def unescape_all(value: str | None) -> str | None:
-    """Text with entities decoded until none is left: JSON-LD often carries `&amp;ouml;`."""
+    """Plain text with entities decoded once, then letters a CMS escaped twice (`&amp;ouml;`).
+
+    Past the first decoding only entities that stand for a letter or digit are decoded again:
+    `&amp;lt;b&amp;gt;` stays the visible text `&lt;b&gt;`, never becomes a tag.
+    """
     if not value:
         return value
-    for _ in range(3):
-        if not ENTITY_RE.search(value):
-            break
-        value = html.unescape(value)
-    return plain_text(value)
+    value = plain_text(value) or ""
+    for _ in range(2):
+        value = LETTER_ENTITY_RE.sub(_letter_or_entity, value)
+    return value or None
+
+
+LETTER_ENTITY_RE = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _letter_or_entity(match: re.Match) -> str:
+    decoded = html.unescape(match.group(0))
+    return decoded if len(decoded) == 1 and decoded.isalnum() else match.group(0)
 
 
 ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
