@@ -93,5 +93,14 @@ NEWS_POST_HOOK = ""
 NEWS_LINK_REL = "nofollow noopener"
 # Estimated Jaccard similarity (character 5-grams) from which a longer story is a copy of another.
 NEWS_DEDUPE_THRESHOLD = 0.8
+# Extraction worker processes (empty: one per core; 0: extract inside the crawl process).
+NEWS_EXTRACT_WORKERS = ""
 # How long an excerpt taken from the body may be, in characters.
 NEWS_EXCERPT_LENGTH = 300
+
+# --- Operator tools (scrapy probe, sources, search) -------------------------
+# A status line on stderr while crawling and probing, shown only on a terminal (never in cron).
+NEWS_PROGRESS = True
+EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
+# How many articles `scrapy probe` fetches and shows (-n overrides it).
+NEWS_PROBE_ARTICLES = 3

@@ -8,7 +8,6 @@ Every request that fails or is refused ends in `request_failed`: one log line an
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,11 +27,11 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery, middlewares
-from crawler.extract import extract_article
 from crawler.items import Article
 from crawler.runs import source_key
 from crawler.sources import Source, SourcesError, load_sources, source_for_url
 from crawler.store import Archive
+from crawler.workers import ExtractionPool
 
 # Replacing Scrapy's retry (Retry-After), below HttpCompression (590) for the decoded body,
 # above RedirectMiddleware (600) to see redirects first.
@@ -44,9 +43,6 @@ SAFETY_MIDDLEWARES = {
     "crawler.middlewares.KoreanEncodingMiddleware": 585,
     "crawler.middlewares.RedirectGuardMiddleware": 650,
 }
-# C0 controls but tab, LF, CR (and DEL): parse errors in HTML that make the extractor lose
-# the whole body when one sits in an attribute; no text needs them.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Magic numbers of files that are not web pages, whatever their Content-Type says.
 BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x00\x00\x01\x00", b"RIFF")
 
@@ -92,6 +88,7 @@ class NewsSpider(scrapy.Spider):
         spider.validators = spider.archive.validators() if spider.archive else {}
         spider.new_validators = {}  # saved when the crawl finishes, never after a crash
         spider.hints = {}  # cleaned article URL -> newest feed `updated` / sitemap `lastmod` seen
+        spider.extraction = ExtractionPool.from_settings(settings)
         crawler.signals.connect(spider._count_response, signal=signals.response_received)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -105,6 +102,7 @@ class NewsSpider(scrapy.Spider):
             self._count(request.meta["source"], "requests")
 
     def _closed(self, spider, reason):
+        self.extraction.close()
         hints = {url: hint for url, hint in self.hints.items() if url in self.requested}
         if self.archive is None and (self.new_validators or hints):
             self.archive = Archive(self.settings.get("NEWS_DB_PATH"))
@@ -255,18 +253,21 @@ class NewsSpider(scrapy.Spider):
 
     # --- discovery callbacks ---------------------------------------------------
 
-    def parse_any(self, response: Response, source: Source):
+    async def parse_any(self, response: Response, source: Source):
         """A URL given with -a url=: a feed, a sitemap, an article or a home page."""
         if response.status == 304:
             self._unchanged_entry(response, source)
             return
         kind = discovery.kind_of(response)
         if kind == "feed":
-            yield from self.parse_feed(response, source)
+            for result in self.parse_feed(response, source):
+                yield result
         elif kind == "sitemap":
-            yield from self.parse_sitemap(response, source)
+            for result in self.parse_sitemap(response, source):
+                yield result
         elif isinstance(response, HtmlResponse) and discovery.looks_like_article(response):
-            yield from self.parse_article(response, source)
+            async for result in self.parse_article(response, source):
+                yield result
         elif isinstance(response, TextResponse):
             # A home or section page: the feeds it advertises, and its article-looking links.
             for url in discovery.advertised_feeds(response):
@@ -275,7 +276,8 @@ class NewsSpider(scrapy.Spider):
                         url, callback=self.parse_feed, errback=self.entry_failed,
                         cb_kwargs={"source": source}, meta=self._meta(source),
                     )  # fmt: skip
-            yield from self.parse_listing(response, source)
+            for result in self.parse_listing(response, source):
+                yield result
 
     def parse_feed(self, response: Response, source: Source):
         stats = self.crawler.stats
@@ -374,7 +376,7 @@ class NewsSpider(scrapy.Spider):
 
     # --- articles ----------------------------------------------------------------
 
-    def parse_article(self, response: Response, source: Source, guessed: bool = False):
+    async def parse_article(self, response: Response, source: Source, guessed: bool = False):
         stats = self.crawler.stats
         if not isinstance(response, HtmlResponse) or isinstance(response, XmlResponse):
             self.logger.warning(
@@ -395,7 +397,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("news/skipped/binary")
             return
         try:
-            fields = extract_article(CONTROL_RE.sub("", response.text), response.url, source)
+            fields = await self.extraction.extract(response.body, response.encoding, response.url, source)
         except Exception as exc:  # noqa: BLE001  one broken page must not end the crawl: log, count, go on
             self.logger.error("Extraction failed for %s: %r", response.url, exc)
             stats.inc_value("news/errors/extraction")

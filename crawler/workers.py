@@ -1,0 +1,72 @@
+"""Extraction in worker processes, so Scrapy's one event loop only downloads and stores.
+
+Extraction is CPU work (lxml, trafilatura, dateparser): run inline it blocks the reactor and
+leaves the other core idle. Workers are started with `forkserver` (forking a threaded Twisted
+process is unsafe), sized to the cores, and replaced when one dies. The page travels as its
+bytes and encoding: decoding happens in the worker too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from crawler.extract import extract_article
+from crawler.sources import Source
+
+logger = logging.getLogger(__name__)
+
+
+def extract_page(body: bytes, encoding: str, url: str, source: Source) -> dict:
+    """The extraction of one page, as a worker runs it: decode, drop C0 controls, extract."""
+    text = body.decode(encoding or "utf-8", "replace")
+    return extract_article(text.translate(C0_CONTROLS), url, source)
+
+
+# C0 controls but tab, LF and CR (and DEL): one in an attribute makes lxml lose the body.
+C0_CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def _warm_up() -> None:
+    """Load the extraction stack once per worker, not on its first article."""
+    extract_article("<html><body><h1>warm</h1><p>up</p></body></html>", "http://localhost/", Source(name="w"))
+
+
+class ExtractionPool:
+    """A pool of extraction workers; `workers=0` extracts inline (for debugging and probes)."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = os.cpu_count() or 1 if workers is None else workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_settings(cls, settings) -> ExtractionPool:
+        value = settings.get("NEWS_EXTRACT_WORKERS")
+        return cls(None if value in (None, "") else int(value))
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["crawler.extract"])
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        return self._executor
+
+    async def extract(self, body: bytes, encoding: str, url: str, source: Source) -> dict:
+        if self.workers == 0:
+            return extract_page(body, encoding, url, source)
+        try:
+            return await asyncio.wrap_future(self._pool().submit(extract_page, body, encoding, url, source))
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start a new pool and try this page once more.
+            logger.warning("An extraction worker died; starting new workers (page %s)", url)
+            self.close()
+            return await asyncio.wrap_future(self._pool().submit(extract_page, body, encoding, url, source))
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
