@@ -12,6 +12,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -31,9 +33,23 @@ def extract_page(body: bytes, encoding: str, url: str, source: Source) -> dict:
 C0_CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
 
 
-def _warm_up() -> None:
-    """Load the extraction stack once per worker, not on its first article."""
+def _start_worker(crawl_pid: int) -> None:
+    """Load the extraction stack once per worker, and end the worker when the crawl is gone.
+
+    A crawl killed with SIGKILL cannot shut its pool down; without the watch its workers
+    (children of the forkserver, not of the crawl) would wait for work forever.
+    """
+    threading.Thread(target=_watch, args=(crawl_pid,), daemon=True, name="crawl-watch").start()
     extract_article("<html><body><h1>warm</h1><p>up</p></body></html>", "http://localhost/", Source(name="w"))
+
+
+def _watch(crawl_pid: int) -> None:
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(crawl_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
 
 
 class ExtractionPool:
@@ -52,7 +68,9 @@ class ExtractionPool:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["crawler.extract"])
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+            )
         return self._executor
 
     async def extract(self, body: bytes, encoding: str, url: str, source: Source) -> dict:
@@ -68,5 +86,5 @@ class ExtractionPool:
 
     def close(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
