@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler import dedupe
+from crawler import dedupe, search
 from crawler.urls import normalize
 
 ARTICLES = "articles"
@@ -30,6 +30,7 @@ VALIDATORS = "validators"  # ETag / Last-Modified of feeds and sitemaps, for con
 FINGERPRINTS = "fingerprints"  # exact text hash and MinHash signature per article
 BANDS = "lsh_bands"  # LSH bucket -> article ids, to find near copies without a scan
 RUNS = "runs"  # one row per `scrapy update`
+SEARCH = "articles_fts"  # FTS5 over headline and body, Korean as bigrams (crawler/search.py)
 JSON_FIELDS = ("authors", "categories", "keywords")
 # What a reader sees: a change in any of these is an update of the article.
 CONTENT_FIELDS = (
@@ -112,6 +113,45 @@ class Archive:
                 pk="id",
                 if_not_exists=True,
             )
+            self._ensure_search_index()
+
+    def _ensure_search_index(self) -> None:
+        """The full-text index, built from the articles when missing (archives made before it).
+
+        Its rowid is the article's rowid, as Datasette's search expects; `article_id` is kept
+        too, and an index whose rows no longer line up with the articles is built again. A
+        delete trigger keeps it in sync however a row is deleted (even by hand).
+        """
+        if self.db[SEARCH].exists():
+            articles = self.db.execute(f"SELECT count(*), max(rowid) FROM {ARTICLES}").fetchone()
+            indexed = self.db.execute(f"SELECT count(*), max(rowid) FROM {SEARCH}").fetchone()
+            if tuple(articles) == tuple(indexed):
+                return
+            self.db.execute(f"DROP TABLE {SEARCH}")
+        self.db.execute(
+            f"CREATE VIRTUAL TABLE {SEARCH} USING fts5(title, body, article_id UNINDEXED,"
+            " tokenize = 'unicode61 remove_diacritics 2')"
+        )
+        self.db.execute(f"DROP TRIGGER IF EXISTS {SEARCH}_delete")
+        self.db.execute(
+            f"CREATE TRIGGER {SEARCH}_delete AFTER DELETE ON {ARTICLES}"
+            f" BEGIN DELETE FROM {SEARCH} WHERE rowid = old.rowid; END"
+        )
+        rows = self.db.execute(f"SELECT rowid, id, title, body_html FROM {ARTICLES}")
+        self.db.conn.executemany(
+            f"INSERT INTO {SEARCH} (rowid, title, body, article_id) VALUES (?, ?, ?, ?)",
+            ((rowid, *search.document(title, body).values(), id_) for rowid, id_, title, body in rows),
+        )
+
+    def _index_article(self, article_id: str, title: str | None, body_html: str | None) -> None:
+        """(Re)index one article, inside the caller's write transaction."""
+        rowid = self.db.execute(f"SELECT rowid FROM {ARTICLES} WHERE id = ?", [article_id]).fetchone()[0]
+        doc = search.document(title, body_html)
+        self.db.execute(f"DELETE FROM {SEARCH} WHERE rowid = ?", [rowid])
+        self.db.execute(
+            f"INSERT INTO {SEARCH} (rowid, title, body, article_id) VALUES (?, ?, ?, ?)",
+            [rowid, doc["title"], doc["body"], article_id],
+        )
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the file: ['ok'] when sound."""
@@ -153,6 +193,7 @@ class Archive:
                     return "duplicate"
                 row.update(id=article_id(row["url"]), first_seen=stamp, updated_at=stamp)
                 self.db[ARTICLES].insert(row)
+                self._index_article(row["id"], row.get("title"), row.get("body_html"))
                 self._add_aliases(keys, row["id"])
                 self._link_story(row)
                 return "new"
@@ -164,6 +205,8 @@ class Archive:
             row.update(updated_at=stamp, url=existing["url"])  # a new canonical stays an alias
             row.pop("id", None)
             self.db[ARTICLES].update(existing["id"], row)
+            merged = existing | row
+            self._index_article(existing["id"], merged.get("title"), merged.get("body_html"))
             self._store_fingerprint(
                 existing["id"], dedupe.fingerprint(dedupe.body_text(row.get("body_html")))
             )
@@ -363,6 +406,50 @@ class Archive:
     def mark_duplicate(self, article_id: str, original_id: str) -> None:
         with self.db.conn:
             self.db[ARTICLES].update(article_id, {"duplicate_of": original_id})
+
+    # --- search and source health (scrapy search, scrapy sources) -----------------
+
+    def search(
+        self, match: str, limit: int = 20, source: str | None = None, copies: bool = False
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(how many articles match, the newest `limit` of them) for an FTS5 expression
+        made by `crawler.search.match_expression`; copies of another story only when asked."""
+        where, args = [f"{SEARCH} MATCH ?"], [match]
+        if source is not None:
+            where.append("a.source = ?")
+            args.append(source)
+        if not copies:
+            where.append("a.duplicate_of IS NULL")
+        joined = f"FROM {SEARCH} JOIN {ARTICLES} AS a ON a.id = {SEARCH}.article_id"
+        matches = f"{joined} WHERE {' AND '.join(where)}"
+        total = self.db.execute(f"SELECT count(*) {matches}", args).fetchone()[0]
+        cursor = self.db.execute(
+            f"SELECT a.* {matches} ORDER BY coalesce(a.published, a.first_seen) DESC, a.id LIMIT ?",
+            [*args, limit],
+        )
+        names = [column[0] for column in cursor.description]
+        return total, [_decode(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+    def source_counts(self, since: str) -> dict[str, dict[str, Any]]:
+        """Per source: articles stored, those first seen at or after `since`, the newest first-seen time."""
+        sql = (
+            f"SELECT source, count(*), sum(first_seen >= ?), max(first_seen) FROM {ARTICLES} GROUP BY source"
+        )
+        return {
+            row[0]: {"stored": row[1], "recent": row[2] or 0, "newest": row[3]}
+            for row in self.db.execute(sql, [since]).fetchall()
+        }
+
+    def source_history(self, source: str, limit: int = 200) -> list[dict[str, Any]]:
+        """What the source's newest articles (by first-seen time) came with: dates, bylines,
+        image, body size. `scrapy sources` compares the latest with the ones before."""
+        cursor = self.db.execute(
+            f"SELECT first_seen, published, authors, image, length(coalesce(body_html, '')) AS body_length"
+            f" FROM {ARTICLES} WHERE source = ? ORDER BY first_seen DESC, rowid DESC LIMIT ?",
+            [source, limit],
+        )
+        names = [column[0] for column in cursor.description]
+        return [_decode(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
 def _story_order(row: dict[str, Any]) -> tuple[str, str]:

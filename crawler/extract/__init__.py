@@ -26,8 +26,14 @@ HANGUL_RE = re.compile(r"[가-힣]")
 LANGUAGE_ZONES = {"ko": "Asia/Seoul", "ja": "Asia/Tokyo", "zh": "Asia/Shanghai", "vi": "Asia/Ho_Chi_Minh"}
 
 
-def extract_article(html: str | bytes, url: str, source: Source | None = None) -> dict[str, Any]:
-    """The article's fields (the keys of `crawler.items.Article`) from one page."""
+def extract_article(
+    html: str | bytes, url: str, source: Source | None = None, trace: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The article's fields (the keys of `crawler.items.Article`) from one page.
+
+    Given a `trace` dict, it is filled with the signal each field came from (`scrapy probe`
+    prints it); without one nothing extra is done.
+    """
     source = source or Source(name="url")
     tree = parse_html(html, url)
     if tree is None:
@@ -36,21 +42,23 @@ def extract_article(html: str | bytes, url: str, source: Source | None = None) -
     for junk in tree.xpath("//script[not(@type='application/ld+json')]|//style|//noscript"):
         junk.drop_tree()
     text = _visible_text(tree)
-    title = _title(tree, ld, source, url)
+    title = _title(tree, ld, source, url, trace)
     reference = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
     body = extract_body(tree, url, source.selectors.get("body"), title, reference)
+    if trace is not None:
+        trace["body"] = "source selector" if "body" in source.selectors else "main text (trafilatura)"
 
     language = _language(tree, body or text, source)
     languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
-    published, modified = _dates(tree, ld, text, source, languages)
-    image = _image(tree, ld, body, url)
+    published, modified = _dates(tree, ld, text, source, languages, trace)
+    image = _image(tree, ld, body, url, trace)
     section = md.ld_text(ld.get("articleSection")) or tidy_text(
         md.meta_content(tree, "article:section", "section", "og:section")
     )
     return {
         "url": _canonical(tree, url),
         "title": title,
-        "authors": _authors(tree, ld, text),
+        "authors": _authors(tree, ld, text, trace),
         "published": published.isoformat() if published else None,
         "modified": modified.isoformat() if modified else None,
         "language": language,
@@ -101,7 +109,7 @@ def _visible_text(tree) -> str:
     return "\n".join(t.strip() for t in node.itertext() if t.strip())
 
 
-def _title(tree, ld: dict, source: Source, url: str) -> str | None:
+def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) -> str | None:
     """The headline: a source's selector, else the first of JSON-LD, OpenGraph, Twitter, h1, <title>.
 
     JSON-LD's headline is the one the publisher files with the article; og:title and <title>
@@ -110,6 +118,7 @@ def _title(tree, ld: dict, source: Source, url: str) -> str | None:
     if "title" in source.selectors:
         nodes = select(tree, source.selectors["title"])
         if nodes:
+            _traced(trace, "title", "source selector")
             return tidy_text(nodes[0].text_content() if hasattr(nodes[0], "text_content") else str(nodes[0]))
     headings = [tidy_text(h.text_content()) for h in tree.xpath("//h1")]
     headings = [h for h in headings if h and 5 <= len(h) <= 300]
@@ -124,8 +133,22 @@ def _title(tree, ld: dict, source: Source, url: str) -> str | None:
     cleaned = [_strip_site_name(md.unescape_all(c), names) for c in candidates]
     for heading in headings:  # the printed headline, where the filed one agrees with it
         if cleaned[0] and _fold(heading) == _fold(cleaned[0]):
+            _traced(trace, "title", "<h1> (agrees with JSON-LD headline)")
             return heading
-    return next((c for c in cleaned if c and len(c) >= 3), None)
+    for label, value in zip(TITLE_SIGNALS, cleaned, strict=True):
+        if value and len(value) >= 3:
+            _traced(trace, "title", label)
+            return value
+    return None
+
+
+TITLE_SIGNALS = ("JSON-LD headline", "og:title", "twitter:title", "<h1>", "<title>")
+
+
+def _traced(trace: dict | None, field: str, signal: str) -> None:
+    """Record where a field came from, when the caller asked (`scrapy probe`)."""
+    if trace is not None:
+        trace[field] = signal
 
 
 # "Headline | Site", "Headline - site.com", "Headline – Section – Site": the last segment goes
@@ -189,7 +212,7 @@ def _site(host: str | None) -> str:
     return host
 
 
-def _dates(tree, ld: dict, text: str, source: Source, languages: list[str]):
+def _dates(tree, ld: dict, text: str, source: Source, languages: list[str], trace: dict | None = None):
     zone = source.timezone or LANGUAGE_ZONES.get(languages[0], "UTC")
 
     def parse(value):
@@ -202,8 +225,11 @@ def _dates(tree, ld: dict, text: str, source: Source, languages: list[str]):
             value = node if isinstance(node, str) else (node.get("datetime") or node.text_content())
             found = parse(value)
             if found:
+                _traced(trace, "published", "source selector")
                 return found, parse(md.ld_text(ld.get("dateModified")))
     published = parse(md.ld_text(ld.get("datePublished")) or md.ld_text(ld.get("dateCreated")))
+    if published:
+        _traced(trace, "published", "JSON-LD datePublished")
     published = published or parse(
         md.meta_content(
             tree,
@@ -221,6 +247,8 @@ def _dates(tree, ld: dict, text: str, source: Source, languages: list[str]):
             "article.published",
         )  # fmt: skip
     )
+    if published and trace is not None and "published" not in trace:
+        _traced(trace, "published", "meta (article:published_time or alike)")
     modified = parse(md.ld_text(ld.get("dateModified"))) or parse(
         md.meta_content(tree, "article:modified_time", "og:updated_time", "dateModified")
     )
@@ -228,12 +256,20 @@ def _dates(tree, ld: dict, text: str, source: Source, languages: list[str]):
     if published is None:
         for value in tree.xpath("//time/@datetime")[:1]:
             published = parse(value)
+            if published:
+                _traced(trace, "published", "<time datetime>")
     if published is None and labelled_published:
         published = parse(labelled_published)
+        if published:
+            _traced(trace, "published", "labelled date in the text (입력, Published ...)")
     if published is None:
         published = parse(first_date_in(text))
+        if published:
+            _traced(trace, "published", "first date in the text")
     if published is None:
         published = parse(_htmldate(tree))
+        if published:
+            _traced(trace, "published", "htmldate (markup search)")
     if modified is None and labelled_modified:
         modified = parse(labelled_modified)
     if modified and published and modified < published:
@@ -257,16 +293,21 @@ def _htmldate(tree) -> str | None:
         return None
 
 
-def _authors(tree, ld: dict, text: str) -> list[str]:
+def _authors(tree, ld: dict, text: str, trace: dict | None = None) -> list[str]:
     names = md.ld_people(ld.get("author")) or md.ld_people(ld.get("creator"))
+    signal = "JSON-LD author"
     if not names:
+        signal = "meta author"
         for value in (
             md.meta_content(tree, "author", "article:author", "byl", "dc.creator", "sailthru.author"),
         ):
             if value and not value.startswith("http"):
                 names = md.split_names(value)
     if not names:
+        signal = "byline in the text"
         names = md.visible_authors(tree, text)
+    if names:
+        _traced(trace, "authors", signal)
     return list(dict.fromkeys(n for n in names if n))
 
 
@@ -287,7 +328,7 @@ def _language(tree, text: str | None, source: Source) -> str | None:
     return source.language or ("en" if text else None)
 
 
-def _image(tree, ld: dict, body: str | None, url: str) -> str | None:
+def _image(tree, ld: dict, body: str | None, url: str, trace: dict | None = None) -> str | None:
     publisher_logo = (
         md.ld_image((ld.get("publisher") or {}).get("logo"))
         if isinstance(ld.get("publisher"), dict)
@@ -300,14 +341,21 @@ def _image(tree, ld: dict, body: str | None, url: str) -> str | None:
     ]
     if body:
         candidates += re.findall(r'<img[^>]+src="([^"]+)"', body)[:1]
-    for candidate in candidates:
+    for index, candidate in enumerate(candidates):
         candidate = md.absolute(candidate, url)
         if not candidate or urlsplit(candidate).scheme not in ("http", "https"):
             continue
         if "logo" in candidate.lower() or candidate == md.absolute(publisher_logo, url):
             continue
-        return _printed_version(tree, candidate, url)
+        printed = _printed_version(tree, candidate, url)
+        if trace is not None:
+            signal = IMAGE_SIGNALS[min(index, len(IMAGE_SIGNALS) - 1)]
+            trace["image"] = signal + (" (the page's larger print of it)" if printed != candidate else "")
+        return printed
     return None
+
+
+IMAGE_SIGNALS = ("JSON-LD image", "og:image", "twitter:image", "first image of the body")
 
 
 # Size marks that CDNs put in image names: "-706x386", "_M650x433", "1200x675_", "/w767/".

@@ -8,6 +8,7 @@ Every request that fails or is refused ends in `request_failed`: one log line an
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -164,6 +165,7 @@ class NewsSpider(scrapy.Spider):
         """
         stats = self.crawler.stats
         self._count(source, "links")
+        source = self._owner(url, source)
         listed_at = link.updated if link else None
         if listed_at:  # the newest date any entry point gives this page, recorded at the end
             clean = discovery.clean_link(url)
@@ -210,6 +212,21 @@ class NewsSpider(scrapy.Spider):
             url, callback=self.parse_article, errback=self.request_failed, cb_kwargs={"source": source},
             meta=self._meta(source, listed_at=listed_at),
         )  # fmt: skip
+
+    def _owner(self, url: str, found_by: Source) -> Source:
+        """The source an article belongs to: the one whose article_pattern claims its URL.
+
+        A feed may list another outlet's article (a wire relisting); filing it under whichever
+        source happened to ask first would make the archive depend on timing.
+        """
+        url = discovery.clean_link(url)  # tracking parameters do not make it another outlet's
+        if found_by.article_pattern and re.search(found_by.article_pattern, url):
+            return found_by
+        for other in self.sources.values():
+            if other is not found_by and other.article_pattern and re.search(other.article_pattern, url):
+                if discovery.in_domains(url, other.allowed_domains):
+                    return other
+        return found_by
 
     def _budget(self, source: Source, name: str) -> int:
         """A per-source budget: the source's own value, else the setting's."""

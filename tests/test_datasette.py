@@ -1,0 +1,87 @@
+"""The shipped Datasette metadata and plugin: search and facets over an archive, via the JSON API."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from crawler.store import Archive
+from tests.conftest import ROOT
+from tests.test_search import CHIPS, HEAT, POLICY
+
+COMMAND = ["serve", "-m", "datasette/metadata.json", "--plugins-dir", "datasette/plugins"]
+
+
+@pytest.fixture
+def datasette(tmp_path):
+    """Datasette on a free port of 127.0.0.1 over a small archive, as the README starts it."""
+    db = tmp_path / "news.db"
+    with Archive(db) as archive:
+        for record in (POLICY, HEAT, CHIPS):
+            archive.save(dict(record, categories=["Business"] if record is CHIPS else ["News"]))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "datasette.log"  # a file, not a pipe nobody reads that could fill and block it
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "datasette", *COMMAND, str(db), "-h", "127.0.0.1", "-p", str(port)],
+            cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/-/versions.json", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Datasette did not start: {log.read_text()[-3000:]}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def get(base: str, path: str, **params) -> dict | list:
+    url = f"{base}{path}?{urllib.parse.urlencode(params)}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read().decode("utf-8"))
+
+
+def test_the_search_query_finds_korean_as_readers_type_it(datasette):
+    rows = get(datasette, "/news/search.json", q="정부", _shape="array")
+    assert [row["title"] for row in rows] == [POLICY["title"]]
+    assert rows[0]["snippet"].startswith("[정부]가 3조")
+    assert [row["url"] for row in get(datasette, "/news/search.json", q="정책금융", _shape="array")] == [
+        POLICY["url"]
+    ]
+    assert get(datasette, "/news/search.json", q="", _shape="array") == []  # the empty form
+
+
+def test_the_table_search_box_uses_the_fts_table(datasette):
+    found = get(datasette, "/news/articles.json", _search="exports", _shape="objects")
+    assert [row["url"] for row in found["rows"]] == [CHIPS["url"]]
+    korean = get(datasette, "/news/articles.json", _search="폭염", _shape="objects")  # two syllables
+    assert [row["url"] for row in korean["rows"]] == [HEAT["url"]]
+
+
+def test_articles_are_faceted_by_source_category_and_date(datasette):
+    table = get(datasette, "/news/articles.json", _shape="objects")
+    facets = table["facet_results"]
+    facets = facets.get("results", facets)  # Datasette 1.0 nests them
+    assert {"source", "categories", "published"} <= set(facets)
+    sources = {item["value"]: item["count"] for item in facets["source"]["results"]}
+    assert sources == {"demo-news": 2, "wire": 1}
+    categories = {item["value"]: item["count"] for item in facets["categories"]["results"]}
+    assert categories == {"News": 2, "Business": 1}
