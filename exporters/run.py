@@ -58,7 +58,8 @@ class ExportResult:
 
 
 class Exporter:
-    def __init__(self, archive: Archive, options: ExportOptions):
+    def __init__(self, archive: Archive, options: ExportOptions, progress=None):
+        self.progress = progress  # anything with update(message): a status line on a terminal
         self.archive = archive
         self.options = options
         self.out = options.out_dir
@@ -86,6 +87,8 @@ class Exporter:
             relpath = f"_posts/{post_filename(head, style)}"
             marker = f"{head['id']}:{head['content_hash']}"
             self.result.posts += 1
+            if self.progress is not None:
+                self.progress.update(f"exporting: {self.result.posts} posts")
             if self.manifest.unchanged(relpath, marker):
                 self.manifest.record(relpath, marker)
                 self.result.unchanged.append(self.out / relpath)
@@ -138,8 +141,8 @@ class Exporter:
             self.result.unchanged.append(path)
 
 
-def export_all(archive: Archive, options: ExportOptions) -> ExportResult:
-    return Exporter(archive, options).run()
+def export_all(archive: Archive, options: ExportOptions, progress=None) -> ExportResult:
+    return Exporter(archive, options, progress).run()
 
 
 def category_slug(category: str) -> str:

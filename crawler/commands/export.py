@@ -9,6 +9,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.misc import load_object
 
+from crawler.progress import Progress
 from crawler.sources import SourcesError, load_sources
 from crawler.store import Archive
 from exporters.posts import PostStyle
@@ -38,7 +39,8 @@ class Command(ScrapyCommand):
         options = export_options(self.settings, Path(opts.output or self.settings.get("NEWS_EXPORT_DIR")))
         archive = Archive(db_path)
         try:
-            result = export_all(archive, options)
+            with Progress() as progress:  # a status line on a terminal, nothing in cron
+                result = export_all(archive, options, progress)
         finally:
             archive.close()
         out = options.out_dir
