@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,7 +53,7 @@ def normalized(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
 
 
 def fingerprint(text: str) -> Fingerprint:
@@ -61,7 +62,13 @@ def fingerprint(text: str) -> Fingerprint:
     compact = norm.replace(" ", "")
     shingles = {compact[i : i + SHINGLE].encode("utf-8") for i in range(max(1, len(compact) - SHINGLE + 1))}
     template = _template()
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
+    minhash = MinHash(
+        num_perm=NUM_PERM,
+        seed=1,
+        hashfunc=zlib.crc32,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
     minhash.update_batch(list(shingles))
     values = minhash.hashvalues.astype(np.uint32)
     bands = tuple(_bucket(band, values[band * ROWS : (band + 1) * ROWS]) for band in range(BANDS))

@@ -30,7 +30,7 @@ from crawler.extract import LANGUAGE_ZONES, extract_article
 from crawler.search import html_text
 from crawler.sources import SourcesError, load_sources
 from crawler.spiders.news import SAFETY_MIDDLEWARES
-from crawler.workers import C0_CONTROLS
+from crawler.workers import C0_CONTROLS_RE
 
 # Where sites without a <link rel="alternate"> or robots.txt line usually keep them; the
 # Korean CMSs (ndsoft, ...) put theirs under /rss/.
@@ -308,7 +308,7 @@ class ProbeSpider(scrapy.Spider):
                 continue
             self._step(f"extracting {url}")
             sample.fields = extract_article(
-                response.text.translate(C0_CONTROLS), response.url, None, sample.trace
+                C0_CONTROLS_RE.sub("", response.text), response.url, None, sample.trace
             )
 
 

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import re
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -26,11 +27,12 @@ logger = logging.getLogger(__name__)
 def extract_page(body: bytes, encoding: str, url: str, source: Source) -> dict:
     """The extraction of one page, as a worker runs it: decode, drop C0 controls, extract."""
     text = body.decode(encoding or "utf-8", "replace")
-    return extract_article(text.translate(C0_CONTROLS), url, source)
+    return extract_article(C0_CONTROLS_RE.sub("", text), url, source)
 
 
 # C0 controls but tab, LF and CR (and DEL): one in an attribute makes lxml lose the body.
-C0_CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+# (A compiled pattern: str.translate with a deletion table was 4 ms on a 100 KB page.)
+C0_CONTROLS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _start_worker(crawl_pid: int) -> None:

@@ -63,12 +63,36 @@ def _walk_ld(data: Any):
 
 def meta_content(tree: lxml_html.HtmlElement, *names: str) -> str | None:
     """The first non-empty `content` of <meta property|name|itemprop=NAME>, in names' order."""
+    index = _meta_index(tree)
     for name in names:
-        for attr in ("property", "name", "itemprop"):
-            for value in tree.xpath(f'//meta[@{attr}="{name}"]/@content'):
-                if value and value.strip():
-                    return value.strip()
+        for attr in META_ATTRIBUTES:
+            value = index.get((attr, name))
+            if value:
+                return value
     return None
+
+
+META_ATTRIBUTES = ("property", "name", "itemprop")
+_last_index: tuple[object, dict] = (None, {})
+
+
+def _meta_index(tree: lxml_html.HtmlElement) -> dict[tuple[str, str], str]:
+    """(attribute, name) -> first non-empty content, built once per page: a page is asked for
+    dozens of names, and one XPath over the whole tree per name was a measurable cost."""
+    global _last_index
+    if _last_index[0] is tree:
+        return _last_index[1]
+    index: dict[tuple[str, str], str] = {}
+    for meta in tree.iter("meta"):
+        content = (meta.get("content") or "").strip()
+        if not content:
+            continue
+        for attr in META_ATTRIBUTES:
+            key = meta.get(attr)
+            if key is not None:
+                index.setdefault((attr, key), content)
+    _last_index = (tree, index)
+    return index
 
 
 def ld_text(value: Any) -> str | None:
