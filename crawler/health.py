@@ -17,7 +17,7 @@ from scrapy.http import TextResponse
 
 from crawler import discovery
 from crawler.sources import Source
-from crawler.spiders.news import SAFETY_MIDDLEWARES, failure_reason
+from crawler.spiders.news import failure_reason
 
 RECENT = 10  # the latest articles of a source, compared with ...
 BASELINE = 100  # ... up to this many stored before them
@@ -154,13 +154,6 @@ class CheckSpider(scrapy.Spider):
         self.results = results
         self.progress = progress
         self.total = sum(len(s.entry_points) for s in sources)
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        components = settings.getdict("DOWNLOADER_MIDDLEWARES")
-        components.update(SAFETY_MIDDLEWARES)
-        settings.set("DOWNLOADER_MIDDLEWARES", components, priority="spider")
 
     async def start(self):
         for source in self.sources:

@@ -29,7 +29,6 @@ from crawler import discovery
 from crawler.extract import LANGUAGE_ZONES, extract_article
 from crawler.search import html_text
 from crawler.sources import SourcesError, load_sources
-from crawler.spiders.news import SAFETY_MIDDLEWARES
 from crawler.workers import C0_CONTROLS_RE
 
 # Where sites without a <link rel="alternate"> or robots.txt line usually keep them; the
@@ -108,13 +107,6 @@ class ProbeSpider(scrapy.Spider):
         self.progress = progress
         host = urlsplit(url).hostname or ""
         self.domains = (host[4:] if host.startswith("www.") else host,)
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        components = settings.getdict("DOWNLOADER_MIDDLEWARES")
-        components.update(SAFETY_MIDDLEWARES)
-        settings.set("DOWNLOADER_MIDDLEWARES", components, priority="spider")
 
     async def start(self):
         yield self._request(self.url, callback=self.parse, errback=self.start_failed)

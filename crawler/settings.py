@@ -47,6 +47,19 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "crawler.logformatter.ArticleLogFormatter"
 LOG_LEVEL = "INFO"
 
+# Safety middlewares (crawler/middlewares.py): Retry-After instead of Scrapy's retry, a meta
+# refresh that cannot raise on javascript:, Korean encodings fixed before the page is read
+# (below HttpCompression at 590, for the decoded body), redirects checked before
+# RedirectMiddleware (600) follows them.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.GuardedMetaRefreshMiddleware": 580,
+    "crawler.middlewares.KoreanEncodingMiddleware": 585,
+    "crawler.middlewares.RedirectGuardMiddleware": 650,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.normalize.NormalizePipeline": 300,
     "crawler.pipelines.validate.ValidatePipeline": 400,

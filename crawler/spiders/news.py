@@ -34,16 +34,6 @@ from crawler.sources import Source, SourcesError, load_sources, source_for_url
 from crawler.store import Archive
 from crawler.workers import ExtractionPool
 
-# Replacing Scrapy's retry (Retry-After), below HttpCompression (590) for the decoded body,
-# above RedirectMiddleware (600) to see redirects first.
-SAFETY_MIDDLEWARES = {
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.RetryAfterMiddleware": 550,
-    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.GuardedMetaRefreshMiddleware": 580,
-    "crawler.middlewares.KoreanEncodingMiddleware": 585,
-    "crawler.middlewares.RedirectGuardMiddleware": 650,
-}
 # Magic numbers of files that are not web pages, whatever their Content-Type says.
 BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x00\x00\x01\x00", b"RIFF")
 
@@ -59,14 +49,6 @@ class NewsSpider(scrapy.Spider):
             domains.update(source.allowed_domains)
             domains.update(urlsplit(u).hostname or "" for u in source.entry_points)
         self.allowed_domains = sorted(d for d in domains if d)
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        # The safety middlewares of crawler/middlewares.py, merged into the project's own.
-        components = settings.getdict("DOWNLOADER_MIDDLEWARES")
-        components.update(SAFETY_MIDDLEWARES)
-        settings.set("DOWNLOADER_MIDDLEWARES", components, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
