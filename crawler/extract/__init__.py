@@ -7,7 +7,9 @@ parsed once; structured metadata (JSON-LD, OpenGraph, meta) wins over what is vi
 from __future__ import annotations
 
 import copy
+import functools
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,14 +43,14 @@ def extract_article(
     ld = md.json_ld_article(tree)
     for junk in tree.xpath("//script[not(@type='application/ld+json')]|//style|//noscript"):
         junk.drop_tree()
-    text = _visible_text(tree)
+    text = functools.cache(lambda: _visible_text(tree))  # most pages never need it
     title = _title(tree, ld, source, url, trace)
     reference = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
     body = extract_body(tree, url, source.selectors.get("body"), title, reference)
     if trace is not None:
         trace["body"] = "source selector" if "body" in source.selectors else "main text (trafilatura)"
 
-    language = _language(tree, body or text, source)
+    language = _language(tree, body or text(), source)
     languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
     published, modified = _dates(tree, ld, text, source, languages, trace)
     image = _image(tree, ld, body, url, trace)
@@ -104,6 +106,10 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
 
 
 def _visible_text(tree) -> str:
+    """The text a reader sees, line by line: where bylines and labelled dates are looked for.
+
+    Computed only when structured data lacks a date or an author (a walk of the whole page).
+    """
     body = tree.find("body")
     node = body if body is not None else tree
     return "\n".join(t.strip() for t in node.itertext() if t.strip())
@@ -212,7 +218,9 @@ def _site(host: str | None) -> str:
     return host
 
 
-def _dates(tree, ld: dict, text: str, source: Source, languages: list[str], trace: dict | None = None):
+def _dates(
+    tree, ld: dict, text: Callable[[], str], source: Source, languages: list[str], trace: dict | None = None
+):
     zone = source.timezone or LANGUAGE_ZONES.get(languages[0], "UTC")
 
     def parse(value):
@@ -252,7 +260,9 @@ def _dates(tree, ld: dict, text: str, source: Source, languages: list[str], trac
     modified = parse(md.ld_text(ld.get("dateModified"))) or parse(
         md.meta_content(tree, "article:modified_time", "og:updated_time", "dateModified")
     )
-    labelled_published, labelled_modified = find_labelled_dates(text)
+    labelled_published = labelled_modified = None
+    if published is None or modified is None:
+        labelled_published, labelled_modified = find_labelled_dates(text())
     if published is None:
         for value in tree.xpath("//time/@datetime")[:1]:
             published = parse(value)
@@ -263,7 +273,7 @@ def _dates(tree, ld: dict, text: str, source: Source, languages: list[str], trac
         if published:
             _traced(trace, "published", "labelled date in the text (입력, Published ...)")
     if published is None:
-        published = parse(first_date_in(text))
+        published = parse(first_date_in(text()))
         if published:
             _traced(trace, "published", "first date in the text")
     if published is None:
@@ -293,7 +303,7 @@ def _htmldate(tree) -> str | None:
         return None
 
 
-def _authors(tree, ld: dict, text: str, trace: dict | None = None) -> list[str]:
+def _authors(tree, ld: dict, text: Callable[[], str], trace: dict | None = None) -> list[str]:
     names = md.ld_people(ld.get("author")) or md.ld_people(ld.get("creator"))
     signal = "JSON-LD author"
     if not names:
@@ -305,7 +315,7 @@ def _authors(tree, ld: dict, text: str, trace: dict | None = None) -> list[str]:
                 names = md.split_names(value)
     if not names:
         signal = "byline in the text"
-        names = md.visible_authors(tree, text)
+        names = md.visible_authors(tree, text())
     if names:
         _traced(trace, "authors", signal)
     return list(dict.fromkeys(n for n in names if n))
