@@ -95,6 +95,11 @@ class Archive:
             self.db.execute(
                 f"CREATE INDEX IF NOT EXISTS idx_{ARTICLES}_content_hash ON {ARTICLES}(content_hash)"
             )
+            # The feeds' order (`latest`): newest first without sorting the whole archive.
+            self.db.execute(
+                f"CREATE INDEX IF NOT EXISTS idx_{ARTICLES}_recency"
+                f" ON {ARTICLES}(coalesce(published, first_seen) DESC, id)"
+            )
             self.db[ALIASES].create({"url": str, "article_id": str}, pk="url", if_not_exists=True)
             self.db[VALIDATORS].create(
                 {"url": str, "etag": str, "last_modified": str}, pk="url", if_not_exists=True

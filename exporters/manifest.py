@@ -7,6 +7,7 @@ manifest, inside the output folder, are ever deleted.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 MANIFEST_NAME = ".newsdao-export.json"
@@ -18,6 +19,8 @@ class Manifest:
         self.settings_key = settings_key
         self.previous: dict[str, str] = {}
         self.current: dict[str, str] = {}
+        self._root = str(self.out_dir) + os.sep
+        self._by_marker: dict[str, str] | None = None
         path = self.out_dir / MANIFEST_NAME
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -31,7 +34,17 @@ class Manifest:
 
     def unchanged(self, relpath: str, marker: str) -> bool:
         """Whether the file at relpath was written last time from the same content and still exists."""
-        return bool(marker) and self.previous.get(relpath) == marker and (self.out_dir / relpath).is_file()
+        return bool(marker) and self.previous.get(relpath) == marker and os.path.isfile(self._root + relpath)
+
+    def path_of(self, marker: str) -> str | None:
+        """The file the previous export wrote from exactly this content, if it still exists.
+
+        Lets an incremental export skip even naming the post of an unchanged article.
+        """
+        if self._by_marker is None:
+            self._by_marker = {marker: relpath for relpath, marker in self.previous.items() if marker}
+        relpath = self._by_marker.get(marker)
+        return relpath if relpath and os.path.isfile(self._root + relpath) else None
 
     def record(self, relpath: str, marker: str) -> None:
         self.current[relpath] = marker

@@ -51,7 +51,7 @@ class ExportOptions:
 @dataclass
 class ExportResult:
     written: list[Path] = field(default_factory=list)  # files whose bytes changed
-    unchanged: list[Path] = field(default_factory=list)
+    unchanged: list[Path | str] = field(default_factory=list)  # paths, or relative paths left alone
     removed: list[Path] = field(default_factory=list)
     posts: int = 0
     feeds: list[FeedLink] = field(default_factory=list)
@@ -84,15 +84,16 @@ class Exporter:
     def write_posts(self) -> None:
         style = self.options.style
         for head in self.archive.published_heads():
-            relpath = f"_posts/{post_filename(head, style)}"
             marker = f"{head['id']}:{head['content_hash']}"
             self.result.posts += 1
             if self.progress is not None:
                 self.progress.update(f"exporting: {self.result.posts} posts")
-            if self.manifest.unchanged(relpath, marker):
-                self.manifest.record(relpath, marker)
-                self.result.unchanged.append(self.out / relpath)
+            unchanged = self.manifest.path_of(marker)  # same article, same content: same file
+            if unchanged is not None:
+                self.manifest.record(unchanged, marker)
+                self.result.unchanged.append(unchanged)
                 continue
+            relpath = f"_posts/{post_filename(head, style)}"
             article = self.prepare(self.archive.get(head["id"]))
             self.write(relpath, post_for_article(article, style).encode("utf-8"), marker)
 
@@ -112,6 +113,15 @@ class Exporter:
             articles = self.archive.latest_published(limit, category=category)
             sets.append(("Categories", f"{title} · {category}", folder, articles))
         for group, feed_title, folder, articles in sets:
+            marker = self._feed_marker(feed_title, folder, articles)
+            if all(self.manifest.unchanged(f"{folder}/{name}", marker) for _, name, _ in FORMATS):
+                # Same entries, same content, same settings: the files are as they would be written.
+                for kind, name, _ in FORMATS:
+                    self.manifest.record(f"{folder}/{name}", marker)
+                    self.result.unchanged.append(f"{folder}/{name}")
+                    url = f"{self.site}/{folder}/{name}"
+                    self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", url, kind))
+                continue
             prepared = [self.prepare(a) for a in articles]
             language = feed_language(prepared, self.options.feed_language) if group != "All" else None
             for kind, name, render in FORMATS:
@@ -124,12 +134,20 @@ class Exporter:
                     id_prefix=self.options.feed_id_prefix,
                     publisher=self.options.style.brand,
                 )
-                self.write(f"{folder}/{name}", render(info, prepared), marker="feed")
+                self.write(f"{folder}/{name}", render(info, prepared), marker=marker)
                 self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", info.feed_url, kind))
         opml_path = "feeds/feeds.opml"
         self.write(opml_path, opml(title, self.site + "/", self.result.feeds), marker="feed")
         latest = [self.prepare(a) for a in sets[0][3]]
         self.write("feeds/index.html", index_html(title, self.result.feeds, latest, opml_path), marker="feed")
+
+    def _feed_marker(self, title: str, folder: str, articles: list[dict]) -> str:
+        """What a feed is made from: its entries' ids and content, and the settings."""
+        options = self.options
+        made_of = [title, folder, self.manifest.settings_key, options.feed_limit, options.feed_description]
+        made_of += [options.feed_language, options.feed_id_prefix, options.style.brand]
+        made_of += [[a["id"], a["content_hash"], a.get("updated_at")] for a in articles]
+        return "feed:" + hashlib.sha256(json.dumps(made_of).encode("utf-8")).hexdigest()[:16]
 
     def write(self, relpath: str, data: bytes, marker: str | None) -> None:
         path = self.out / relpath
