@@ -27,12 +27,13 @@ def is_article_canonical(canonical: str, page_url: str) -> bool:
     target, page = urlsplit(canonical), urlsplit(page_url)
     if target.scheme not in ("http", "https"):
         return False
-    if _site(target.hostname) != _site(page.hostname):
+    if site_of(target.hostname) != site_of(page.hostname):
         return False
     return not (target.path in ("", "/") and not target.query)
 
 
-def _site(host: str | None) -> str:
+def site_of(host: str | None) -> str:
+    """The host without www./m./mobile.: one site whichever edition a link points to."""
     host = (host or "").lower()
     for prefix in ("www.", "m.", "mobile."):
         if host.startswith(prefix):

@@ -22,6 +22,7 @@ from crawler.extract.body import extract_body, select
 from crawler.extract.dates import find_labelled_dates, first_date_in, parse_date
 from crawler.sources import Source
 from crawler.text import plain_text, tidy_text
+from crawler.urls import is_article_canonical, site_of
 
 HANGUL_RE = re.compile(r"[가-힣]")
 # Where a source sets no time zone, dates printed without offset are read in its language's.
@@ -168,7 +169,7 @@ def _site_names(tree, ld: dict, url: str) -> list[str]:
         md.meta_content(tree, "og:site_name", "application-name", "apple-mobile-web-app-title"),
         md.ld_text(publisher) if isinstance(publisher, (dict, str)) else None,
     ]
-    host = _site(urlsplit(url).hostname)
+    host = site_of(urlsplit(url).hostname)
     names += [host, host.split(".")[0]]
     return [f for f in (_fold(n) for n in names if n) if len(f) >= 2]
 
@@ -196,26 +197,11 @@ def _fold(text: str) -> str:
 
 def _canonical(tree, url: str) -> str:
     """The canonical URL, unless it points to a home page or another site."""
-    page_host = _site(urlsplit(url).hostname)
     for candidate in tree.xpath('//link[@rel="canonical"]/@href') + [md.meta_content(tree, "og:url") or ""]:
         candidate = md.absolute(candidate, url)
-        if not candidate:
-            continue
-        parts = urlsplit(candidate)
-        if parts.scheme not in ("http", "https") or _site(parts.hostname) != page_host:
-            continue
-        if parts.path in ("", "/") and not parts.query:
-            continue
-        return candidate
+        if candidate and is_article_canonical(candidate, url):
+            return candidate
     return url
-
-
-def _site(host: str | None) -> str:
-    host = (host or "").lower()
-    for prefix in ("www.", "m.", "mobile."):
-        if host.startswith(prefix):
-            return host[len(prefix) :]
-    return host
 
 
 def _dates(
