@@ -20,7 +20,6 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
-from lxml import html as lxml_html
 
 MIN_EXACT_LENGTH = 20  # characters: below this even identical texts are not called one story
 NUM_PERM = 128
@@ -37,13 +36,6 @@ class Fingerprint:
     signature: bytes  # MinHash hash values, uint32, NUM_PERM of them
     bands: tuple[int, ...]  # one bucket key per band (64-bit, band number mixed in)
     length: int  # characters of normalized text
-
-
-def body_text(body_html: str | None) -> str:
-    """The plain text of a stored body."""
-    if not body_html or not body_html.strip():
-        return ""
-    return lxml_html.fragment_fromstring(body_html, create_parent="div").text_content()
 
 
 def normalized(text: str) -> str:

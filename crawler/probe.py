@@ -27,8 +27,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler import discovery
 from crawler.extract import LANGUAGE_ZONES, extract_article
-from crawler.search import html_text
 from crawler.sources import SourcesError, load_sources
+from crawler.text import body_text
 from crawler.workers import C0_CONTROLS_RE
 
 # Where sites without a <link rel="alternate"> or robots.txt line usually keep them; the
@@ -516,7 +516,7 @@ def _sample_lines(sample: Sample, body_lines: int) -> list[str]:
         return f"  {label:<10} {shown}" + (f"   [{signal}]" if signal and shown != "-" else "")
 
     body = fields.get("body_html") or ""
-    text = [line.strip() for line in html_text(body).splitlines() if line.strip()]
+    text = [line.strip() for line in body_text(body).splitlines() if line.strip()]
     out = [
         row("headline", fields.get("title"), trace.get("title")),
         row("published", fields.get("published"), trace.get("published")),

@@ -18,17 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from lxml import etree
-from lxml import html as lxml_html
+from crawler.text import body_text
 
 # Scripts written without spaces between the parts a reader searches for: Hangul syllables,
 # kana, CJK ideographs (Hanja such as 美, 與野 in Korean headlines).
 CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]+")
 # A query: "quoted phrases", -excluded terms, OR, and plain terms.
 QUERY_TOKEN_RE = re.compile(r'-?"[^"]*"?|\S+')
-# Block elements end a word: `<p>정부</p><p>예산</p>` is two words, not `정부예산`.
-BLOCK_TAGS = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-              "blockquote", "figcaption", "dt", "dd", "table", "ul", "ol", "figure", "section"}  # fmt: skip
 LATIN_EDGE = r"[^\W_]"  # a letter or digit: where a Latin term must not continue
 
 
@@ -49,23 +45,9 @@ def _bigrams(run: str) -> str:
     return " ".join(run[i : i + 2] for i in range(len(run) - 1))
 
 
-def html_text(body_html: str | None) -> str:
-    """The readable text of a stored body, with block boundaries kept as line breaks."""
-    if not body_html or not body_html.strip():
-        return ""
-    try:
-        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
-    except (etree.LxmlError, ValueError):
-        return body_html
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.lower() in BLOCK_TAGS:
-            element.tail = "\n" + (element.tail or "")
-    return root.text_content()
-
-
 def document(title: str | None, body_html: str | None) -> dict[str, str]:
     """The indexed columns of one article."""
-    return {"title": index_text(title), "body": index_text(html_text(body_html))}
+    return {"title": index_text(title), "body": index_text(body_text(body_html))}
 
 
 def parse_query(query: str) -> list[list[tuple[bool, str]]]:

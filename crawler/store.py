@@ -22,6 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from crawler import dedupe, search
+from crawler.text import body_text
 from crawler.urls import normalize
 
 ARTICLES = "articles"
@@ -212,9 +213,7 @@ class Archive:
             self.db[ARTICLES].update(existing["id"], row)
             merged = existing | row
             self._index_article(existing["id"], merged.get("title"), merged.get("body_html"))
-            self._store_fingerprint(
-                existing["id"], dedupe.fingerprint(dedupe.body_text(row.get("body_html")))
-            )
+            self._store_fingerprint(existing["id"], dedupe.fingerprint(body_text(row.get("body_html"))))
             return "updated"
 
     def _find_by_alias(self, keys: list[str]) -> dict[str, Any] | None:
@@ -295,7 +294,7 @@ class Archive:
 
     def _link_story(self, row: dict[str, Any]) -> None:
         """Fingerprint a new article and link it to the story it repeats, if any."""
-        text = dedupe.body_text(row.get("body_html"))
+        text = body_text(row.get("body_html"))
         fp = dedupe.fingerprint(text)
         self._store_fingerprint(row["id"], fp)
         if fp.length < dedupe.MIN_EXACT_LENGTH:
@@ -306,7 +305,7 @@ class Archive:
             score = 1.0 if exact else dedupe.similarity(fp.signature, candidate["signature"])
             old = {
                 "title": old_row["title"],
-                "text": dedupe.body_text(old_row["body_html"]),
+                "text": body_text(old_row["body_html"]),
                 "length": candidate["length"],
             }
             if exact or dedupe.same_story(self.policy, new, old, score):

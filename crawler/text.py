@@ -73,6 +73,18 @@ def block_text(element) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def body_text(body_html: str | None) -> str:
+    """The readable text of a stored body: a line per block, list item and table row."""
+    if not body_html or not body_html.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    except (etree.LxmlError, ValueError):  # not HTML after all: read it as text
+        return tidy_text(body_html) or ""
+    lines = [tidy_text(root.text)] + [block_text(child) for child in root if isinstance(child.tag, str)]
+    return "\n".join(line for line in lines if line)
+
+
 def sentences(text: str) -> list[str]:
     """Split text into sentences without breaking numbers, abbreviations or quotations."""
     text = tidy_text(text) or ""

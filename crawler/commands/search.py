@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 
 from crawler import search
 from crawler.store import Archive
+from crawler.text import body_text
 
 
 class Command(ScrapyCommand):
@@ -59,7 +60,7 @@ class Command(ScrapyCommand):
         with Archive(db_path) as archive:
             total, rows = archive.search(match, opts.limit, opts.source, opts.copies)
         for row in rows:
-            text = search.html_text(row["body_html"])
+            text = body_text(row["body_html"])
             print(f"{_when(row, zone)}  {row['source']}  {search.snippet(row['title'], query, 200, mark)}")
             print(f"    {search.snippet(text, query, 160, mark)}")
             print(f"    {row['url']}")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from urllib.parse import urldefrag, urlsplit
 
 from itemadapter import ItemAdapter
-from lxml import html as lxml_html
 
 from crawler.sanitize import sanitize_html
+from crawler.text import body_text as plain_body
 from crawler.text import lead, tidy_text
 
 WORD_RE = re.compile(r"\w{2,}")
@@ -47,7 +47,7 @@ class NormalizePipeline:
         adapter["image"] = image if image and urlsplit(image).scheme in ("http", "https") else None
         body = adapter.get("body_html")
         adapter["body_html"] = clean_body(body, url, self.link_rel) if body else None
-        body_text = html_text(adapter["body_html"] or "")
+        body_text = plain_body(adapter["body_html"])
         description = tidy_text(adapter.get("description"))
         adapter["description"] = description
         adapter["excerpt"] = choose_excerpt(description, adapter["title"], body_text, self.excerpt_length)
@@ -69,17 +69,6 @@ def clean_body(body_html: str, url: str, link_rel: str = "nofollow noopener") ->
     safe = sanitize_html(body_html, url, link_rel)
     blocks = [b for b in safe.split("\n") if b.strip() and not re.fullmatch(r"<p>\s*</p>", b.strip())]
     return "\n".join(blocks) or None
-
-
-def html_text(fragment: str) -> str:
-    """Plain text of an HTML fragment, one block a line."""
-    if not fragment.strip():
-        return ""
-    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    lines = [tidy_text(child.text_content()) for child in root]
-    if root.text and root.text.strip():
-        lines.insert(0, tidy_text(root.text))
-    return "\n".join(line for line in lines if line)
 
 
 def choose_excerpt(description: str | None, title: str | None, body_text: str, limit: int) -> str | None:

@@ -8,6 +8,7 @@ query calls `news_match(:q)` instead, the same query building as `scrapy search`
 from __future__ import annotations
 
 from crawler import search
+from crawler.text import body_text
 from datasette import hookimpl
 
 NOTHING = '""'  # an empty phrase: matches no row (NULL would be an FTS5 syntax error)
@@ -24,7 +25,7 @@ def news_match(query: str | None) -> str:
 
 def news_snippet(body_html: str | None, query: str | None) -> str:
     """About 200 characters of the body around the first hit, hits in [brackets]."""
-    return search.snippet(search.html_text(body_html), query or "", 200)
+    return search.snippet(body_text(body_html), query or "", 200)
 
 
 @hookimpl
