@@ -22,5 +22,6 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     body_html: str | None = None  # main content; sanitized and reshaped by normalize
     excerpt: str | None = None  # set by normalize (description, else the lead)
+    text: str | None = None  # plain text of body_html, set by normalize for dedupe and search; not stored
     aliases: list[str] = field(default_factory=list)  # other URLs that led here (redirects)
     listed_at: str | None = None  # the feed `updated` / sitemap `lastmod` this fetch was for

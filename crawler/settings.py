@@ -106,6 +106,11 @@ NEWS_POST_HOOK = ""
 NEWS_LINK_REL = "nofollow noopener"
 # Estimated Jaccard similarity (character 5-grams) from which a longer story is a copy of another.
 NEWS_DEDUPE_THRESHOLD = 0.8
+# Articles saved per SQLite commit, and the longest an article waits for its commit (seconds):
+# one commit per article rewrote the shared index pages each time. A crash loses at most the
+# uncommitted batch, which the next run fetches again.
+NEWS_STORE_BATCH_SIZE = 100
+NEWS_STORE_BATCH_SECONDS = 2.0
 # Extraction worker processes (empty: one per core; 0: extract inside the crawl process).
 NEWS_EXTRACT_WORKERS = ""
 # How long an excerpt taken from the body may be, in characters.

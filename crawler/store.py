@@ -4,9 +4,10 @@ One row per article keyed by its canonical URL; crawling an article again update
 row in place, and only when its content changed. A new URL whose content is already stored
 under another URL (the same page behind query-string variants) adds no row.
 
-Crash safety: WAL journal; every save is one `BEGIN IMMEDIATE` transaction that reads and
-writes the row, so a process killed at any moment leaves the row whole or absent, and two
-crawls writing at once never insert the same URL twice.
+Crash safety: WAL journal; every save is one `BEGIN IMMEDIATE` transaction (or a savepoint in
+a batch of saves the crawl commits together) that reads and writes the row, so a process
+killed at any moment leaves the row whole or absent, and two crawls writing at once never
+insert the same URL twice.
 """
 
 from __future__ import annotations
@@ -60,17 +61,36 @@ class Archive:
     def __init__(self, path: str | Path, policy: dedupe.Policy | None = None):
         self.policy = policy or dedupe.Policy()
         self.last_merge: tuple[str, str, float] | None = None  # (copy id, original id, similarity)
+        self.in_batch = False
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(path)
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.execute("PRAGMA journal_mode=WAL")
+        # With WAL, NORMAL syncs at checkpoints, not at every commit: a crash of the process (or
+        # of the machine, in the worst case the last commits) never corrupts the file. FULL
+        # spent half the crawl's store time waiting for fsync.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self._ensure_schema()
 
     @contextlib.contextmanager
     def _write(self):
-        """One write transaction, taken before the first read so no other writer slips in."""
+        """One write transaction, taken before the first read so no other writer slips in.
+
+        Inside a batch (`begin`) it is a savepoint instead: a failed save is undone alone and
+        the batch goes on.
+        """
         conn = self.db.conn
+        if self.in_batch:
+            conn.execute("SAVEPOINT save")
+            try:
+                yield
+            except BaseException:
+                conn.execute("ROLLBACK TO save")
+                conn.execute("RELEASE save")
+                raise
+            conn.execute("RELEASE save")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -80,6 +100,19 @@ class Archive:
             raise
         else:
             conn.execute("COMMIT")
+
+    def begin(self) -> None:
+        """Start a batch: the saves until `commit` share one transaction (one write of the pages
+        they share: the indexes, the full-text index), each save still undone alone on error."""
+        if not self.in_batch:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            self.in_batch = True
+
+    def commit(self) -> None:
+        """End the batch: everything saved since `begin` is in the file, or (on a crash) none of it."""
+        if self.in_batch:
+            self.in_batch = False
+            self.db.conn.execute("COMMIT")
 
     def _ensure_schema(self) -> None:
         with self._write():  # two processes starting on a new archive create it once
@@ -149,14 +182,14 @@ class Archive:
             ((rowid, *search.document(title, body).values(), id_) for rowid, id_, title, body in rows),
         )
 
-    def _index_article(self, article_id: str, title: str | None, body_html: str | None) -> None:
-        """(Re)index one article, inside the caller's write transaction."""
-        rowid = self.db.execute(f"SELECT rowid FROM {ARTICLES} WHERE id = ?", [article_id]).fetchone()[0]
-        doc = search.document(title, body_html)
-        self.db.execute(f"DELETE FROM {SEARCH} WHERE rowid = ?", [rowid])
-        self.db.execute(
+    def _index_article(self, article_id: str, title: str | None, text: str) -> None:
+        """(Re)index one article from its plain text, inside the caller's write transaction."""
+        conn = self.db.conn
+        rowid = conn.execute(f"SELECT rowid FROM {ARTICLES} WHERE id = ?", [article_id]).fetchone()[0]
+        conn.execute(f"DELETE FROM {SEARCH} WHERE rowid = ?", [rowid])
+        conn.execute(
             f"INSERT INTO {SEARCH} (rowid, title, body, article_id) VALUES (?, ?, ?, ?)",
-            [rowid, doc["title"], doc["body"], article_id],
+            [rowid, search.index_text(title), search.index_text(text), article_id],
         )
 
     def integrity_check(self) -> list[str]:
@@ -164,6 +197,7 @@ class Archive:
         return [row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall()]
 
     def close(self) -> None:
+        self.commit()
         self.db.close()
 
     def __enter__(self) -> Archive:
@@ -172,13 +206,20 @@ class Archive:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def save(self, record: dict[str, Any], now: datetime | None = None, aliases: tuple[str, ...] = ()) -> str:
+    def save(
+        self,
+        record: dict[str, Any],
+        now: datetime | None = None,
+        aliases: tuple[str, ...] = (),
+        text: str | None = None,
+    ) -> str:
         """Insert or update one article; returns 'new', 'updated', 'unchanged' or 'duplicate'
         (the same content is stored under another URL of the same source).
 
         The article is also known from then on by every URL in `aliases` (the URL requested,
         the one redirected to, og:url), normalized. A new article that tells a stored story
         again is stored linked to the original (`duplicate_of`); `last_merge` says which.
+        `text` is the body's plain text when the caller has it already (normalize made it).
         """
         row = {key: record.get(key) for key in SCHEMA if key in record}
         for key in JSON_FIELDS:
@@ -198,10 +239,12 @@ class Archive:
                     self._add_aliases(keys, twin[0])
                     return "duplicate"
                 row.update(id=article_id(row["url"]), first_seen=stamp, updated_at=stamp)
-                self.db[ARTICLES].insert(row)
-                self._index_article(row["id"], row.get("title"), row.get("body_html"))
+                self._insert(row)
+                if text is None:
+                    text = body_text(row.get("body_html"))
+                self._index_article(row["id"], row.get("title"), text)
                 self._add_aliases(keys, row["id"])
-                self._link_story(row)
+                self._link_story(row, text)
                 return "new"
             self._add_aliases(keys, existing["id"])
             if existing["content_hash"] == row["content_hash"]:
@@ -212,9 +255,18 @@ class Archive:
             row.pop("id", None)
             self.db[ARTICLES].update(existing["id"], row)
             merged = existing | row
-            self._index_article(existing["id"], merged.get("title"), merged.get("body_html"))
-            self._store_fingerprint(existing["id"], dedupe.fingerprint(body_text(row.get("body_html"))))
+            if text is None or "body_html" not in row:
+                text = body_text(merged.get("body_html"))
+            self._index_article(existing["id"], merged.get("title"), text)
+            self._store_fingerprint(existing["id"], dedupe.fingerprint(text))
             return "updated"
+
+    def _insert(self, row: dict[str, Any]) -> None:
+        names = list(row)
+        self.db.conn.execute(
+            f"INSERT INTO {ARTICLES} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [row[name] for name in names],
+        )
 
     def _find_by_alias(self, keys: list[str]) -> dict[str, Any] | None:
         if not keys:
@@ -292,17 +344,18 @@ class Archive:
             [(band, article_id) for band in fp.bands],
         )
 
-    def _link_story(self, row: dict[str, Any]) -> None:
-        """Fingerprint a new article and link it to the story it repeats, if any."""
-        text = body_text(row.get("body_html"))
+    def _link_story(self, row: dict[str, Any], text: str) -> None:
+        """Fingerprint a new article (its plain `text`) and link it to the story it repeats, if any."""
         fp = dedupe.fingerprint(text)
         self._store_fingerprint(row["id"], fp)
         if fp.length < dedupe.MIN_EXACT_LENGTH:
             return
         new = {"title": row.get("title") or "", "text": text, "length": fp.length}
         for candidate, exact in self._candidates(row["id"], fp):
-            old_row = self.get(candidate["article_id"])
             score = 1.0 if exact else dedupe.similarity(fp.signature, candidate["signature"])
+            if not exact and score < self.policy.threshold:
+                continue  # most bucket neighbours: no need to read their bodies
+            old_row = self.get(candidate["article_id"])
             old = {
                 "title": old_row["title"],
                 "text": body_text(old_row["body_html"]),
@@ -350,8 +403,15 @@ class Archive:
             self.last_merge = (new["id"], original["id"], score)
 
     def find_by_url(self, url: str) -> dict[str, Any] | None:
-        rows = list(self.db[ARTICLES].rows_where("url = ?", [url], limit=1))
-        return _decode(rows[0]) if rows else None
+        return self._row("url = ?", url)
+
+    def _row(self, where: str, value: str) -> dict[str, Any] | None:
+        """One article row (plain SQL: on the crawl's hot path, sqlite-utils' table lookups cost)."""
+        cursor = self.db.conn.execute(f"SELECT * FROM {ARTICLES} WHERE {where} LIMIT 1", [value])
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        return _decode(dict(zip([column[0] for column in cursor.description], found, strict=True)))
 
     def duplicates(self) -> list[tuple[str, int]]:
         """URLs stored more than once (never, with the unique index): [(url, copies)]."""
@@ -383,7 +443,10 @@ class Archive:
         )
 
     def get(self, article_id: str) -> dict[str, Any]:
-        return _decode(self.db[ARTICLES].get(article_id))
+        row = self._row("id = ?", article_id)
+        if row is None:
+            raise sqlite_utils.db.NotFoundError(article_id)
+        return row
 
     def latest_published(self, limit: int, source: str | None = None, category: str | None = None):
         """The newest publishable articles, optionally of one source or one category."""

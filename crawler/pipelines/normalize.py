@@ -48,6 +48,7 @@ class NormalizePipeline:
         body = adapter.get("body_html")
         adapter["body_html"] = clean_body(body, url, self.link_rel) if body else None
         body_text = plain_body(adapter["body_html"])
+        adapter["text"] = body_text
         description = tidy_text(adapter.get("description"))
         adapter["description"] = description
         adapter["excerpt"] = choose_excerpt(description, adapter["title"], body_text, self.excerpt_length)

@@ -1,11 +1,20 @@
-"""Store articles in the SQLite archive, one row per canonical URL, each story once."""
+"""Store articles in the SQLite archive, one row per canonical URL, each story once.
+
+Saves are committed in batches (NEWS_STORE_BATCH_SIZE articles, or NEWS_STORE_BATCH_SECONDS
+after the first uncommitted one, whichever comes first, and when the crawl closes): one
+commit per article rewrote the shared index pages for every article. A crawl killed
+mid-batch loses only that batch's articles, which are not stored, so the next run fetches
+them again; what was committed stays whole.
+"""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 
 from itemadapter import ItemAdapter
+from twisted.internet import task
 
 from crawler.dedupe import Policy
 from crawler.runs import source_key
@@ -15,29 +24,63 @@ logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    def __init__(self, db_path: str, stats, policy: Policy | None = None):
+    def __init__(self, db_path: str, stats, policy: Policy | None = None, batch_size: int = 1,
+                 batch_seconds: float = 0):  # fmt: skip
         self.db_path = db_path
         self.stats = stats
         self.policy = policy or Policy()
+        self.batch_size = max(1, batch_size)
+        self.batch_seconds = batch_seconds
         self.archive: Archive | None = None
+        self.pending = 0  # saves not committed yet
+        self.batch_started = 0.0
+        self._timer: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        threshold = crawler.settings.getfloat("NEWS_DEDUPE_THRESHOLD", Policy.threshold)
-        return cls(crawler.settings.get("NEWS_DB_PATH"), crawler.stats, Policy(threshold=threshold))
+        settings = crawler.settings
+        return cls(
+            settings.get("NEWS_DB_PATH"),
+            crawler.stats,
+            Policy(threshold=settings.getfloat("NEWS_DEDUPE_THRESHOLD", Policy.threshold)),
+            batch_size=settings.getint("NEWS_STORE_BATCH_SIZE", 1),
+            batch_seconds=settings.getfloat("NEWS_STORE_BATCH_SECONDS", 0),
+        )
 
     def open_spider(self):
         self.archive = Archive(self.db_path, self.policy)
+        if self.batch_size > 1 and self.batch_seconds > 0:  # a quiet crawl still commits on time
+            self._timer = task.LoopingCall(self._commit_if_due)
+            self._timer.start(min(1.0, self.batch_seconds), now=False)
 
     def close_spider(self):
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
         if self.archive is not None:
+            self.flush()
             self.archive.close()
+
+    def flush(self) -> None:
+        """Commit what was saved so far (the Redis ingest acknowledges items only after this)."""
+        if self.pending:
+            self.archive.commit()
+            self.stats.inc_value("news/store/commits")
+            self.pending = 0
+
+    def _commit_if_due(self) -> None:
+        if self.pending and time.monotonic() - self.batch_started >= self.batch_seconds:
+            self.flush()
 
     def process_item(self, item):
         record = ItemAdapter(item).asdict()
         aliases = (record.get("requested_url"), *(record.get("aliases") or ()))
         try:
-            outcome = self.archive.save(record, aliases=tuple(url for url in aliases if url))
+            if self.batch_size > 1 and not self.pending:
+                self.archive.begin()
+                self.batch_started = time.monotonic()
+            outcome = self.archive.save(
+                record, aliases=tuple(url for url in aliases if url), text=record.get("text")
+            )
         except sqlite3.Error:
             self.stats.inc_value("news/store_errors")
             self.stats.inc_value(source_key(record["source"], "errors"))
@@ -49,4 +92,7 @@ class StorePipeline:
             self.stats.inc_value("news/dedupe/merged")
             logger.info("Same story: %s is a copy of %s (similarity %.2f)", copy, original, score)
         logger.debug("%s article %s", outcome, record["url"])
+        self.pending += 1
+        if self.pending >= self.batch_size or time.monotonic() - self.batch_started >= self.batch_seconds:
+            self.flush()
         return item
