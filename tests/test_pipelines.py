@@ -73,3 +73,39 @@ def test_articles_without_headline_or_body_are_dropped_and_counted(crawler, chan
     with pytest.raises(DropItem, match=reason.replace("_", " ")):
         validate.process_item(normalize.process_item(article(**changes)))
     assert crawler.stats.get_value(f"news/dropped/{reason}") == 1
+
+
+def committed_urls(db) -> list[str]:
+    """What another process sees: only committed rows."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return sorted(row[0] for row in conn.execute("SELECT url FROM articles"))
+    finally:
+        conn.close()
+
+
+def test_saves_are_committed_in_batches_and_a_failed_save_is_undone_alone(tmp_path):
+    db = tmp_path / "news.db"
+    crawler = get_crawler(
+        settings_dict={"NEWS_DB_PATH": str(db), "NEWS_STORE_BATCH_SIZE": 3, "NEWS_STORE_BATCH_SECONDS": 60}
+    )
+    store = build_from_crawler(StorePipeline, crawler)
+    store.open_spider()
+    try:
+        for number in (1, 2):
+            store.process_item(article(url=f"https://news.example/a/{number}", body_html=f"<p>Story {number}</p>"))
+        assert committed_urls(db) == []  # the batch is open: nothing half-visible
+        with pytest.raises(Exception, match="NOT NULL"):  # no headline: the save fails inside the batch
+            store.process_item(article(url="https://news.example/a/bad", title=None))
+        store.process_item(article(url="https://news.example/a/3", body_html="<p>Story 3</p>"))
+        assert committed_urls(db) == [f"https://news.example/a/{n}" for n in (1, 2, 3)]
+        store.process_item(article(url="https://news.example/a/4", body_html="<p>Story 4</p>"))
+        store.flush()  # what the Redis ingest calls before it acknowledges items
+        assert committed_urls(db)[-1] == "https://news.example/a/4"
+    finally:
+        store.close_spider()
+    assert crawler.stats.get_value("news/store_errors") == 1
+    assert crawler.stats.get_value("news/store/commits") == 2
+    assert len(committed_urls(db)) == 4
