@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 MIN_EXACT_LENGTH = 20  # characters: below this even identical texts are not called one story
 NUM_PERM = 128
@@ -44,8 +43,34 @@ def normalized(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _template() -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations h -> a*h + b (mod 2^32, `a` odd: a bijection), seed 1.
+
+    The same values and arithmetic as datasketch 2's MinHash (scheme "affine32") with
+    hashfunc=zlib.crc32, so its signatures are bit-for-bit ours; datasketch itself imports
+    SciPy, 60 MB in every crawl process for these ten lines.
+    """
+    generator = np.random.RandomState(1)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer: spreads CRC32's structure before the affine permutations."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+def minhash(shingles: set[bytes]) -> np.ndarray:
+    """NUM_PERM minimum hash values (uint32) of a set of shingles."""
+    a, b = _permutations()
+    hashes = _fmix32(np.fromiter((zlib.crc32(s) for s in shingles), dtype=np.uint32, count=len(shingles)))
+    with np.errstate(over="ignore"):  # uint32 wrap-around is the modulo 2^32
+        return (hashes.reshape(-1, 1) * a + b).min(axis=0)
 
 
 def fingerprint(text: str) -> Fingerprint:
@@ -53,16 +78,7 @@ def fingerprint(text: str) -> Fingerprint:
     exact = hashlib.sha1(norm.encode("utf-8")).hexdigest()
     compact = norm.replace(" ", "")
     shingles = {compact[i : i + SHINGLE].encode("utf-8") for i in range(max(1, len(compact) - SHINGLE + 1))}
-    template = _template()
-    minhash = MinHash(
-        num_perm=NUM_PERM,
-        seed=1,
-        hashfunc=zlib.crc32,
-        permutations=template.permutations,
-        scheme=template.scheme,
-    )
-    minhash.update_batch(list(shingles))
-    values = minhash.hashvalues.astype(np.uint32)
+    values = minhash(shingles)
     bands = tuple(_bucket(band, values[band * ROWS : (band + 1) * ROWS]) for band in range(BANDS))
     return Fingerprint(exact, values.tobytes(), bands, len(compact))
 

@@ -23,6 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from crawler import dedupe, search
+from crawler.derived import Derived, derive
 from crawler.text import body_text
 from crawler.urls import normalize
 
@@ -182,14 +183,14 @@ class Archive:
             ((rowid, *search.document(title, body).values(), id_) for rowid, id_, title, body in rows),
         )
 
-    def _index_article(self, article_id: str, title: str | None, text: str) -> None:
-        """(Re)index one article from its plain text, inside the caller's write transaction."""
+    def _index_article(self, article_id: str, derived: Derived) -> None:
+        """(Re)index one article, inside the caller's write transaction."""
         conn = self.db.conn
         rowid = conn.execute(f"SELECT rowid FROM {ARTICLES} WHERE id = ?", [article_id]).fetchone()[0]
         conn.execute(f"DELETE FROM {SEARCH} WHERE rowid = ?", [rowid])
         conn.execute(
             f"INSERT INTO {SEARCH} (rowid, title, body, article_id) VALUES (?, ?, ?, ?)",
-            [rowid, search.index_text(title), search.index_text(text), article_id],
+            [rowid, derived.search_title, derived.search_body, article_id],
         )
 
     def integrity_check(self) -> list[str]:
@@ -211,7 +212,7 @@ class Archive:
         record: dict[str, Any],
         now: datetime | None = None,
         aliases: tuple[str, ...] = (),
-        text: str | None = None,
+        derived: Derived | None = None,
     ) -> str:
         """Insert or update one article; returns 'new', 'updated', 'unchanged' or 'duplicate'
         (the same content is stored under another URL of the same source).
@@ -219,7 +220,8 @@ class Archive:
         The article is also known from then on by every URL in `aliases` (the URL requested,
         the one redirected to, og:url), normalized. A new article that tells a stored story
         again is stored linked to the original (`duplicate_of`); `last_merge` says which.
-        `text` is the body's plain text when the caller has it already (normalize made it).
+        `derived` is `derive(record)` when the caller made it already (the crawl makes it in
+        a worker process: it is CPU work that needs no database).
         """
         row = {key: record.get(key) for key in SCHEMA if key in record}
         for key in JSON_FIELDS:
@@ -240,11 +242,10 @@ class Archive:
                     return "duplicate"
                 row.update(id=article_id(row["url"]), first_seen=stamp, updated_at=stamp)
                 self._insert(row)
-                if text is None:
-                    text = body_text(row.get("body_html"))
-                self._index_article(row["id"], row.get("title"), text)
+                derived = derived or derive(row)
+                self._index_article(row["id"], derived)
                 self._add_aliases(keys, row["id"])
-                self._link_story(row, text)
+                self._link_story(row, derived)
                 return "new"
             self._add_aliases(keys, existing["id"])
             if existing["content_hash"] == row["content_hash"]:
@@ -255,10 +256,10 @@ class Archive:
             row.pop("id", None)
             self.db[ARTICLES].update(existing["id"], row)
             merged = existing | row
-            if text is None or "body_html" not in row:
-                text = body_text(merged.get("body_html"))
-            self._index_article(existing["id"], merged.get("title"), text)
-            self._store_fingerprint(existing["id"], dedupe.fingerprint(text))
+            if derived is None or not {"title", "body_html"} <= row.keys():
+                derived = derive(merged)
+            self._index_article(existing["id"], derived)
+            self._store_fingerprint(existing["id"], derived.fingerprint)
             return "updated"
 
     def _insert(self, row: dict[str, Any]) -> None:
@@ -344,9 +345,9 @@ class Archive:
             [(band, article_id) for band in fp.bands],
         )
 
-    def _link_story(self, row: dict[str, Any], text: str) -> None:
-        """Fingerprint a new article (its plain `text`) and link it to the story it repeats, if any."""
-        fp = dedupe.fingerprint(text)
+    def _link_story(self, row: dict[str, Any], derived: Derived) -> None:
+        """Record a new article's fingerprint and link it to the story it repeats, if any."""
+        fp, text = derived.fingerprint, derived.text
         self._store_fingerprint(row["id"], fp)
         if fp.length < dedupe.MIN_EXACT_LENGTH:
             return

@@ -3,7 +3,8 @@
 Extraction is CPU work (lxml, trafilatura, dateparser): run inline it blocks the reactor and
 leaves the other core idle. Workers are started with `forkserver` (forking a threaded Twisted
 process is unsafe), sized to the cores, and replaced when one dies. The page travels as its
-bytes and encoding: decoding happens in the worker too.
+bytes and encoding: decoding happens in the worker too. The pipelines hand the same workers
+their own CPU work (sanitizing, plain text, fingerprints): one pool per crawl (`of`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 from crawler.extract import extract_article
 from crawler.sources import Source
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def extract_page(body: bytes, encoding: str, url: str, source: Source) -> dict:
@@ -66,25 +70,40 @@ class ExtractionPool:
         value = settings.get("NEWS_EXTRACT_WORKERS")
         return cls(None if value in (None, "") else int(value))
 
+    @classmethod
+    def of(cls, crawler) -> ExtractionPool:
+        """The crawl's one pool, shared by the spider and the pipelines; closed when the engine stops."""
+        from scrapy import signals  # here: the workers import this module and need no Scrapy
+
+        pool = getattr(crawler, "extraction_pool", None)
+        if pool is None:
+            pool = crawler.extraction_pool = cls.from_settings(crawler.settings)
+            crawler.signals.connect(pool.close, signal=signals.engine_stopped)
+        return pool
+
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.extract"])
+            context.set_forkserver_preload(["crawler.extract", "crawler.normalize", "crawler.derived"])
             self._executor = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
             )
         return self._executor
 
     async def extract(self, body: bytes, encoding: str, url: str, source: Source) -> dict:
+        return await self.run(extract_page, body, encoding, url, source)
+
+    async def run(self, function: Callable[..., T], *args) -> T:
+        """`function(*args)` in a worker (a module-level function: it travels by name)."""
         if self.workers == 0:
-            return extract_page(body, encoding, url, source)
+            return function(*args)
         try:
-            return await asyncio.wrap_future(self._pool().submit(extract_page, body, encoding, url, source))
+            return await asyncio.wrap_future(self._pool().submit(function, *args))
         except BrokenProcessPool:
-            # A worker died (killed, out of memory): start a new pool and try this page once more.
-            logger.warning("An extraction worker died; starting new workers (page %s)", url)
+            # A worker died (killed, out of memory): start a new pool and try this once more.
+            logger.warning("An extraction worker died; starting new workers (during %s)", function.__name__)
             self.close()
-            return await asyncio.wrap_future(self._pool().submit(extract_page, body, encoding, url, source))
+            return await asyncio.wrap_future(self._pool().submit(function, *args))
 
     def close(self) -> None:
         if self._executor is not None:

@@ -33,6 +33,9 @@ def crawl_command(sources: Path, db: Path) -> list[str]:
     return [
         sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"NEWS_SOURCES_FILE={sources}",
         "-s", f"NEWS_DB_PATH={db}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "LOG_LEVEL=INFO",
+        # Small batches: a 40-article crawl commits several times, so kills fall between
+        # commits and inside open batches.
+        "-s", "NEWS_STORE_BATCH_SIZE=4", "-s", "NEWS_STORE_BATCH_SECONDS=0.5",
     ]  # fmt: skip
 
 

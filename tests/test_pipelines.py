@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import build_from_crawler
@@ -16,7 +18,8 @@ from crawler.store import Archive
 
 @pytest.fixture
 def crawler(tmp_path):
-    return get_crawler(settings_dict={"NEWS_DB_PATH": str(tmp_path / "news.db")})
+    # Workers 0: the pipelines' CPU work runs in this process (the crawl tests use real workers).
+    return get_crawler(settings_dict={"NEWS_DB_PATH": str(tmp_path / "news.db"), "NEWS_EXTRACT_WORKERS": 0})
 
 
 def article(**changes) -> Article:
@@ -30,6 +33,10 @@ def article(**changes) -> Article:
     return Article(**fields)
 
 
+def store_item(store, item):
+    return asyncio.run(store.process_item(item))
+
+
 def run_all(crawler, *items):
     normalize = build_from_crawler(NormalizePipeline, crawler)
     validate = build_from_crawler(ValidatePipeline, crawler)
@@ -37,7 +44,7 @@ def run_all(crawler, *items):
     store.open_spider()
     try:
         for item in items:
-            store.process_item(validate.process_item(normalize.process_item(item)))
+            store_item(store, validate.process_item(asyncio.run(normalize.process_item(item))))
     finally:
         store.close_spider()
 
@@ -71,7 +78,7 @@ def test_articles_without_headline_or_body_are_dropped_and_counted(crawler, chan
     normalize = build_from_crawler(NormalizePipeline, crawler)
     validate = build_from_crawler(ValidatePipeline, crawler)
     with pytest.raises(DropItem, match=reason.replace("_", " ")):
-        validate.process_item(normalize.process_item(article(**changes)))
+        validate.process_item(asyncio.run(normalize.process_item(article(**changes))))
     assert crawler.stats.get_value(f"news/dropped/{reason}") == 1
 
 
@@ -89,19 +96,22 @@ def committed_urls(db) -> list[str]:
 def test_saves_are_committed_in_batches_and_a_failed_save_is_undone_alone(tmp_path):
     db = tmp_path / "news.db"
     crawler = get_crawler(
-        settings_dict={"NEWS_DB_PATH": str(db), "NEWS_STORE_BATCH_SIZE": 3, "NEWS_STORE_BATCH_SECONDS": 60}
+        settings_dict={
+            "NEWS_DB_PATH": str(db), "NEWS_STORE_BATCH_SIZE": 3, "NEWS_STORE_BATCH_SECONDS": 60,
+            "NEWS_EXTRACT_WORKERS": 0,
+        }  # fmt: skip
     )
     store = build_from_crawler(StorePipeline, crawler)
     store.open_spider()
     try:
         for number in (1, 2):
-            store.process_item(article(url=f"https://news.example/a/{number}", body_html=f"<p>Story {number}</p>"))
+            store_item(store, article(url=f"https://news.example/a/{number}", body_html=f"<p>Story {number}</p>"))
         assert committed_urls(db) == []  # the batch is open: nothing half-visible
         with pytest.raises(Exception, match="NOT NULL"):  # no headline: the save fails inside the batch
-            store.process_item(article(url="https://news.example/a/bad", title=None))
-        store.process_item(article(url="https://news.example/a/3", body_html="<p>Story 3</p>"))
+            store_item(store, article(url="https://news.example/a/bad", title=None))
+        store_item(store, article(url="https://news.example/a/3", body_html="<p>Story 3</p>"))
         assert committed_urls(db) == [f"https://news.example/a/{n}" for n in (1, 2, 3)]
-        store.process_item(article(url="https://news.example/a/4", body_html="<p>Story 4</p>"))
+        store_item(store, article(url="https://news.example/a/4", body_html="<p>Story 4</p>"))
         store.flush()  # what the Redis ingest calls before it acknowledges items
         assert committed_urls(db)[-1] == "https://news.example/a/4"
     finally:

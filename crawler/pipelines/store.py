@@ -17,16 +17,19 @@ from itemadapter import ItemAdapter
 from twisted.internet import task
 
 from crawler.dedupe import Policy
+from crawler.derived import derive
 from crawler.runs import source_key
 from crawler.store import Archive
+from crawler.workers import ExtractionPool
 
 logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
     def __init__(self, db_path: str, stats, policy: Policy | None = None, batch_size: int = 1,
-                 batch_seconds: float = 0):  # fmt: skip
+                 batch_seconds: float = 0, workers: ExtractionPool | None = None):  # fmt: skip
         self.db_path = db_path
+        self.workers = workers or ExtractionPool(0)  # fingerprints and index text: CPU, not SQL
         self.stats = stats
         self.policy = policy or Policy()
         self.batch_size = max(1, batch_size)
@@ -45,6 +48,7 @@ class StorePipeline:
             Policy(threshold=settings.getfloat("NEWS_DEDUPE_THRESHOLD", Policy.threshold)),
             batch_size=settings.getint("NEWS_STORE_BATCH_SIZE", 1),
             batch_seconds=settings.getfloat("NEWS_STORE_BATCH_SECONDS", 0),
+            workers=ExtractionPool.of(crawler),
         )
 
     def open_spider(self):
@@ -71,15 +75,17 @@ class StorePipeline:
         if self.pending and time.monotonic() - self.batch_started >= self.batch_seconds:
             self.flush()
 
-    def process_item(self, item):
+    async def process_item(self, item):
         record = ItemAdapter(item).asdict()
+        made = {key: record.get(key) for key in ("title", "body_html", "text")}
+        derived = await self.workers.run(derive, made)
         aliases = (record.get("requested_url"), *(record.get("aliases") or ()))
         try:
             if self.batch_size > 1 and not self.pending:
                 self.archive.begin()
                 self.batch_started = time.monotonic()
             outcome = self.archive.save(
-                record, aliases=tuple(url for url in aliases if url), text=record.get("text")
+                record, aliases=tuple(url for url in aliases if url), derived=derived
             )
         except sqlite3.Error:
             self.stats.inc_value("news/store_errors")

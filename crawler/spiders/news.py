@@ -71,7 +71,7 @@ class NewsSpider(scrapy.Spider):
         spider.validators = spider.archive.validators() if spider.archive else {}
         spider.new_validators = {}  # saved when the crawl finishes, never after a crash
         spider.hints = {}  # cleaned article URL -> newest feed `updated` / sitemap `lastmod` seen
-        spider.extraction = ExtractionPool.from_settings(settings)
+        spider.extraction = ExtractionPool.of(crawler)  # shared with the pipelines
         crawler.signals.connect(spider._count_response, signal=signals.response_received)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
