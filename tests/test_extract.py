@@ -44,12 +44,12 @@ JSON_LD_PAGE = """<html lang="en"><head><meta charset="utf-8">
 </body></html>"""
 
 
-def test_json_ld_wins_and_logos_and_organizations_are_left_out():
+def test_json_ld_wins_and_logos_are_left_out():
     source = Source(name="ex", feeds=("https://www.example.com/rss",), categories={"world": "International"})
     fields = extract_article(JSON_LD_PAGE, "https://www.example.com/news/2024/06/real-story", source)
     assert fields["title"] == "Tom & Jerry sign a peace deal"
     assert fields["published"] == "2024-06-04T09:00:00-04:00"
-    assert fields["authors"] == ["Jane Doe"]
+    assert fields["authors"] == ["Jane Doe", "Example Wire"]  # a wire credited beside its reporter
     assert fields["image"] == "https://www.example.com/img/lead.jpg"
     assert fields["categories"] == ["International"]
     assert fields["keywords"] == ["peace", "cartoons"]

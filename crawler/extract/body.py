@@ -8,7 +8,9 @@ level become `h2`, and the lines Korean and English outlets print around an arti
 from __future__ import annotations
 
 import copy
+import functools
 import re
+from collections.abc import Iterable
 
 import trafilatura
 from lxml import etree
@@ -32,11 +34,28 @@ RELATED_RE = re.compile(
 DATE_LINE_RE = re.compile(
     rf"^\s*(?:\[?\s*(?:{PUBLISHED_LABELS}|{MODIFIED_LABELS})\s*(?:일시|시간)?\s*\]?\s*[:：|]?\s*)", re.I
 )
+# Headings and labels of boxes that point to other stories, in the languages of the pages we meet.
+MORE_STORIES_RE = re.compile(
+    r"^\s*(?:Most (?:read|popular|viewed|shared)|More (?:from|stories|news)\b|Trending|Top stories|"
+    r"You (?:may|might) also like|Also read|Mehr zum Thema|Lesen Sie auch|Auch interessant|"
+    r"Das könnte Sie auch interessieren|Meistgelesen|Czytaj (?:więcej|też|także)|(?:À )?lire aussi|"
+    r"Le(?:er|e) (?:más|también)|Leggi anche|Lees ook|Les også|Läs (?:också|mer)|Læs også|"
+    r"Leia também|Veja também|İlgili haberler)\b",
+    re.IGNORECASE,
+)
+# "Publicerad 14:14", "Aktualisiert am 3. Mai 2024, 10:12 Uhr", "Güncelleme 20 Nisan 2026": a time
+# stamp under its label, in the languages whose pages print one in the story.
+FOREIGN_DATE_LINE_RE = re.compile(
+    r"^\s*(?:Publi(?:cerad|ceret|sert|cado|é)|Uppdaterad|Opdateret|Oppdatert|Veröffentlicht|Aktualisiert|"
+    r"Stand|Mis à jour|Actualizado|Pubblicato|Aggiornato|Güncelleme|Yayınlanma|Opublikowano|Zaktualizowano)"
+    r"\b.{0,40}?\d{1,2}(?:[:.]\d{2}|\s*\w+\s+(?:19|20)\d{2})",
+    re.IGNORECASE,
+)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # Photo credits under images: "사진=연합뉴스", "/사진제공=OO", "[OO 자료사진]", "Photo: Reuters".
 PHOTO_CREDIT_RE = re.compile(
     r"(?:^|[\s/(\[])(?:사진|그래픽|영상|자료)\s*(?:제공|출처)?\s*[=:]|자료\s*사진\]|사진\s*제공|"
-    r"^\s*(?:Photo|Image|Picture|Credit|Foto)s?\s*(?:credit)?\s*:|"
+    r"^\s*(?:Photo|Image|Picture|Credit|Foto|Fotoğraf|Bild|Billede|Zdjęcie|Kuva)s?\s*(?:credits?)?\s*:|"
     r"\((?:Getty Images|AP Photo|Reuters|AFP)[^)]*\)\s*$",
     re.IGNORECASE,
 )
@@ -51,6 +70,10 @@ DATELINE_PREFIX_RE = re.compile(
     r"^\s*[(\[][^()\[\]=]{1,20}=[^()\[\]]{1,30}[)\]]\s*(?:[가-힣]{2,4}(?:\s*[·,]\s*[가-힣]{2,4})*\s*"
     r"(?:선임|수석|전문|객원)?\s*(?:기자|특파원)\s*)?=?\s*"
 )
+# Embed code an editor pasted into the text field, printed as text: `<iframe ...></iframe><script>...`.
+ESCAPED_EMBED_RE = re.compile(r"&lt;(iframe|script|style)\b.*?&lt;/\1&gt;", re.IGNORECASE | re.DOTALL)
+# A paragraph of numbers alone is a counter or a time stamp ("0", "12:58"), not a sentence.
+NUMBERS_ONLY_RE = re.compile(r"[^\w]*\d[\d\W]*")
 URL_LINE_RE = re.compile(r"\s*(?:https?://|www\.)\S+\s*")
 ENGLISH_BYLINE_LINE_RE = re.compile(
     r"^\s*By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*\s*$"
@@ -61,7 +84,7 @@ def extract_body(
     tree: lxml_html.HtmlElement,
     url: str,
     selector: str | None = None,
-    title: str | None = None,
+    title: str | Iterable[str] | None = None,
     reference: str | None = None,
 ) -> str | None:
     """The main content of the page as HTML blocks, or None when none was found.
@@ -80,11 +103,22 @@ def extract_body(
         return reshape(fragment, title)
     page = without_chrome(copy.deepcopy(tree))
     extracted = _trafilatura(page, url, fast=True)
-    if _looks_short(extracted, reference):
+    if _looks_short(extracted, reference) or _reads_like_labels(extracted):
         extracted = _trafilatura(page, url, fast=False) or extracted
+        if _reads_like_labels(extracted):
+            extracted = _without_teasers(page, url, extracted)
     if not extracted:
         return None
-    return reshape(lxml_html.fromstring(extracted), title)
+    return reshape(lxml_html.fromstring(extracted), title, _figure_captions(page))
+
+
+def _figure_captions(page: lxml_html.HtmlElement) -> list[str]:
+    """The page's <figcaption> texts, folded: extractors print some without their image."""
+    captions = (_fold(caption.text_content()) for caption in page.iter("figcaption"))
+    return [caption for caption in captions if len(caption) >= CAPTION_MIN]
+
+
+CAPTION_MIN = 12
 
 
 # Page chrome that trafilatura's cleaning deletes anyway: gone before its regular-expression
@@ -101,12 +135,61 @@ def without_chrome(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
 
     One walk here spares trafilatura's slow raw-tree prunes most of their nodes (half its
     time on pages heavy with menus and comments). Only what trafilatura drops anyway goes,
-    plus a page header outside the article that holds no h1: it holds no article text.
+    plus a page header outside the article that holds no h1: it holds no article text. Quoted
+    social posts are kept and figure captions are copied into their images for `reshape`.
     """
     chrome = [node for node in tree.iter(*CHROME_TAGS, "header", *COMMENTS_TAGS) if _is_chrome(node)]
+    page_size = functools.cache(lambda: len(tree.text_content()))
     for node in chrome:
-        node.drop_tree()
+        if not _holds_the_page(node, page_size):
+            node.drop_tree()
+    _keep_embedded_posts(tree)
+    _captions_into_images(tree)
     return tree
+
+
+def _captions_into_images(tree: lxml_html.HtmlElement) -> None:
+    """A figure's caption copied into its image's title, where the image has none.
+
+    trafilatura prints a <figcaption> as plain paragraphs after the image; with the caption
+    in the image's title, `reshape` knows those paragraphs for the caption they are.
+    """
+    for caption in tree.iter("figcaption"):
+        figure = next(caption.iterancestors("figure"), None)
+        images = figure.findall(".//img") if figure is not None else []
+        text = tidy_text(caption.text_content())
+        if len(images) == 1 and text and not images[0].get("title"):
+            images[0].set("title", text)
+
+
+# The markup that Twitter/X, Instagram and Threads give publishers to quote a post in an article.
+EMBEDDED_POST_XPATH = (
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media') "
+    "or contains(@class, 'text-post-media')]"
+)
+EMBED_WRAPPER_RE = re.compile(r"social|embed", re.IGNORECASE)
+
+
+def _keep_embedded_posts(tree: lxml_html.HtmlElement) -> None:
+    """Quoted social posts stay in the article: their wrappers lose the class trafilatura drops.
+
+    Sites wrap an embedded tweet in `<div class="social-embed">`; trafilatura prunes any
+    "social" or "embed" element as a share widget, and the quoted post with it.
+    """
+    for post in tree.xpath(EMBEDDED_POST_XPATH):
+        for node in [post, *post.iterancestors("div", "figure", "section", "span")]:
+            if EMBED_WRAPPER_RE.search(node.get("class") or ""):
+                del node.attrib["class"]
+
+
+def _holds_the_page(node, page_size) -> bool:
+    """Whether a sidebar or footer element holds most of the page's text: then the article is in it.
+
+    Some templates put the whole story in an <aside>; dropped, it leaves menus to extract.
+    """
+    if node.tag not in ("aside", "footer", "nav", "menu") or len(node.xpath(".//p")) < 8:
+        return False
+    return len(node.text_content()) > 0.5 * page_size()
 
 
 def _is_chrome(node) -> bool:
@@ -119,14 +202,14 @@ def _is_chrome(node) -> bool:
     return True
 
 
-def _trafilatura(tree: lxml_html.HtmlElement, url: str, fast: bool) -> str | None:
-    """trafilatura's HTML output; it copies the tree it is given, so one tree serves both passes."""
+def _trafilatura(tree: lxml_html.HtmlElement, url: str, fast: bool, media: bool = True) -> str | None:
+    """trafilatura's HTML output; it copies the tree it is given, so one tree serves every pass."""
     return trafilatura.extract(
         tree,
         url=url,
         output_format="html",
-        include_images=True,
-        include_links=True,
+        include_images=media,
+        include_links=media,
         include_formatting=True,
         include_tables=True,
         include_comments=False,
@@ -149,6 +232,49 @@ def _looks_short(extracted: str | None, reference: str | None) -> bool:
     return size < SHORT_BODY
 
 
+def _without_teasers(page: lxml_html.HtmlElement, url: str, extracted: str | None) -> str | None:
+    """A result that reads as labels (a teaser list) against a pass without images and links.
+
+    trafilatura weighs images and links into the choice of container: a list of teasers with
+    pictures can beat the article itself. Without them it finds the article's paragraphs;
+    that text is kept where it has more paragraph words, at the cost of the body's links.
+    """
+    plain = _trafilatura(page, url, fast=True, media=False)
+    return plain if _paragraph_words(plain) > _paragraph_words(extracted) else extracted
+
+
+# Most of the text in short lines that end without punctuation: menu entries, teaser titles, labels.
+LABEL_LINE_MAX = 50
+LABEL_SHARE = 0.6
+
+
+def _reads_like_labels(extracted: str | None) -> bool:
+    """Whether trafilatura's output is mostly short unpunctuated lines: a menu or a teaser list.
+
+    Article text runs in sentences; a navigation menu or a list of headlines reads as labels.
+    Korean and English article pages stay under 0.4 of their text in such lines.
+    """
+    if not extracted:
+        return False
+    lines = [line.strip() for line in lxml_html.fromstring(extracted).text_content().splitlines()]
+    total = sum(len(line) for line in lines)
+    labels = sum(
+        len(line) for line in lines if 0 < len(line) < LABEL_LINE_MAX and not LINE_END_RE.search(line)
+    )
+    return total > 0 and labels > LABEL_SHARE * total
+
+
+LINE_END_RE = re.compile(r"[.!?。:;,…]$")
+
+
+def _paragraph_words(extracted: str | None) -> int:
+    """Words in the paragraphs and quotes of trafilatura's output (not headings, lists, captions)."""
+    if not extracted:
+        return 0
+    root = lxml_html.fromstring(extracted)
+    return sum(len(node.text_content().split()) for node in root.iter("p", "blockquote"))
+
+
 def select(tree: lxml_html.HtmlElement, selector: str) -> list:
     """Nodes for a source's selector: CSS by default, `xpath:` for XPath."""
     if selector.startswith("xpath:"):
@@ -160,38 +286,82 @@ def select(tree: lxml_html.HtmlElement, selector: str) -> list:
     return [node for node in result if isinstance(node, etree._Element)]
 
 
-def reshape(root: lxml_html.HtmlElement, title: str | None = None) -> str | None:
+def reshape(
+    root: lxml_html.HtmlElement, title: str | Iterable[str] | None = None, captions: Iterable[str] = ()
+) -> str | None:
     """Blocks of `root` as HTML: paragraphs split at <br><br>, boilerplate lines dropped.
 
     An image followed by its credit or caption line becomes one <figure>; a block that only
-    repeats the headline goes (extractors keep the h1 and layout tables around it).
+    repeats the headline goes (extractors keep the h1 and layout tables around it). `title`
+    may be several: the page's h1, og:title and JSON-LD headline can each differ. A paragraph
+    that is one of the page's figure `captions` (folded) is media, even without its image.
     """
     blocks: list[str] = []
-    headline = _fold(title or "")
+    titles = [title] if isinstance(title, str) or title is None else title
+    headline = {_fold(t or "") for t in titles}
     for kind, node in _blocks(root):
         if kind == "heading":
             text = tidy_text(node.text_content())
-            if text and not _is_boilerplate(text) and _fold(text) != headline:
+            if text and not _is_boilerplate(text) and _fold(text) not in headline:
                 blocks.append(f"<h2>{_escape(text)}</h2>")
         elif kind == "paragraph":
             for piece in _split_at_breaks(node):
+                piece = ESCAPED_EMBED_RE.sub(" ", piece)
                 text = tidy_text(lxml_html.fromstring(f"<div>{piece}</div>").text_content())
                 if not blocks or not any(b.startswith("<p>") for b in blocks):
                     piece, text = _without_dateline(piece, text)
                 if "<img" in piece and not _text_beside_image(piece, text):
                     blocks.append(_figure(piece))
+                elif "<img" in piece and _is_caption(text, piece):
+                    blocks.append(_captioned_figure(piece, text))
                 elif text and blocks and blocks[-1].startswith("<figure>") and _is_caption(text, blocks[-1]):
                     blocks[-1] = _with_caption(blocks[-1], piece)
-                elif text and not _is_boilerplate(text) and _fold(text) != headline:
+                elif text and (_is_link_only(piece, text) or _fold(text) in captions):
+                    continue
+                elif text and _is_paragraph_text(text, headline):
                     blocks.append(f"<p>{piece.strip()}</p>")
         else:
             block = _clean_block(node, headline)
             if block:
                 blocks.append(block)
-    return "\n".join(blocks) or None
+    return "\n".join(_without_repeats(blocks)) or None
 
 
-def _clean_block(node, headline: str) -> str | None:
+def _without_repeats(blocks: list[str]) -> list[str]:
+    """Blocks without a quote that repeats a sentence of another block: a pull quote, printed twice.
+
+    Only quotes: a paragraph that repeats another (a summary, a recipe line) may be the article's own.
+    """
+    if not any(block.startswith("<blockquote") for block in blocks):
+        return blocks
+    texts = [_fold(lxml_html.fromstring(block).text_content()) for block in blocks]
+    kept = []
+    for index, (block, text) in enumerate(zip(blocks, texts, strict=True)):
+        repeated = (
+            len(text) >= PULL_QUOTE_MIN
+            and block.startswith("<blockquote")
+            and any(
+                other != index and len(texts[other]) > len(text) and text in texts[other]
+                for other in range(len(texts))
+            )
+        )
+        if not repeated:
+            kept.append(block)
+    return kept
+
+
+PULL_QUOTE_MIN = 40
+
+
+def _is_paragraph_text(text: str, headline: set[str]) -> bool:
+    """Running text of the article: not boilerplate, not a bare number or time, not the headline again.
+
+    Table rows of numbers are kept elsewhere; a paragraph of numbers alone is a counter or stamp.
+    """
+    return not (NUMBERS_ONLY_RE.fullmatch(text) or _is_boilerplate(text) or _fold(text) in headline)
+
+
+def _clean_block(node, headline: set[str]) -> str | None:
     """A list, table, quote or figure without its boilerplate items, rows or lines."""
     text = tidy_text(node.text_content()) or ""
     if node.tag in ("ul", "ol") and _is_link_list(node):
@@ -200,9 +370,8 @@ def _clean_block(node, headline: str) -> str | None:
     if rows:
         for item in node.findall(rows) if rows == "li" else node.xpath(rows):
             item_text = tidy_text(item.text_content())
-            alt = " ".join(item.xpath(".//img/@alt|.//img/@title"))
-            captioned = bool(item_text and alt and _fold(item_text) in _fold(alt))
-            if not item_text or captioned or _is_boilerplate(item_text) or _fold(item_text) == headline:
+            captioned = _is_gallery_item(item, item_text)
+            if not item_text or captioned or _is_boilerplate(item_text) or _fold(item_text) in headline:
                 item.getparent().remove(item)
         if not (node.findall(rows) if rows == "li" else node.xpath(rows)):
             return None
@@ -213,7 +382,10 @@ def _clean_block(node, headline: str) -> str | None:
 
 
 def _is_link_list(node) -> bool:
-    """A list of three or more items that are (nearly) all link text: related, most read, jobs."""
+    """A list of three or more items that are (nearly) all link text: related, most read, jobs.
+
+    An item may put a short label before its link ("Health: Ten tips for sleeping well").
+    """
     items = node.findall("li")
     if len(items) < 3:
         return False
@@ -221,8 +393,50 @@ def _is_link_list(node) -> bool:
     for item in items:
         size = len("".join(item.itertext()).strip())
         in_links = sum(len("".join(a.itertext()).strip()) for a in item.iter("a"))
-        linked += size == 0 or in_links >= 0.8 * size
+        labelled = in_links >= 0.5 * size and size - in_links <= LINK_LABEL_MAX
+        linked += size == 0 or in_links >= 0.8 * size or labelled
     return linked >= 0.7 * len(items)
+
+
+LINK_LABEL_MAX = 25
+
+
+def _is_link_only(piece: str, text: str) -> bool:
+    """A short paragraph that is one link and nothing else: a teaser for another story, a call to action.
+
+    Article paragraphs carry links inside their sentences; a short one that is all link text
+    points away ("Most read" teasers, "Subscribe to our channel"). Long ones stay: deal posts
+    and link roundups write their paragraphs as links.
+    """
+    if "<a " not in piece or len(text) > LINK_ONLY_MAX:
+        return False
+    root = lxml_html.fromstring(f"<div>{piece}</div>")
+    in_links = sum(len(re.sub(r"\s+", "", "".join(a.itertext()))) for a in root.iter("a"))
+    return in_links >= len(re.sub(r"\s+", "", text))
+
+
+LINK_ONLY_MAX = 160
+
+
+def _is_gallery_item(item, text: str | None) -> bool:
+    """A list item that is a picture and its caption (a gallery): media, not article text.
+
+    The caption either is a <figcaption> or begins like the image's alt or title text.
+    """
+    images = item.findall(".//img")
+    if not text or not images:
+        return False
+    if item.find(".//figcaption") is not None:
+        return True
+    described = _fold(" ".join(item.xpath(".//img/@alt|.//img/@title")))
+    return bool(described) and _fold(text)[:40] in described
+
+
+def _captioned_figure(piece: str, text: str) -> str:
+    """An image and the caption printed beside it in the same run of text, as one figure."""
+    root = lxml_html.fromstring(f"<div>{piece}</div>")
+    images = "".join(lxml_html.tostring(img, with_tail=False, encoding="unicode") for img in root.iter("img"))
+    return f"<figure>{images}<figcaption>{_escape(text)}</figcaption></figure>"
 
 
 def _figure(piece: str) -> str:
@@ -239,7 +453,7 @@ def _is_caption(text: str, figure: str) -> bool:
         return False
     if PHOTO_CREDIT_RE.search(text) or re.search(r"\bCredit\b|ⓒ|©", text):
         return True
-    described = " ".join(lxml_html.fromstring(figure).xpath(".//img/@alt|.//img/@title"))
+    described = " ".join(lxml_html.fromstring(f"<div>{figure}</div>").xpath(".//img/@alt|.//img/@title"))
     return len(_fold(text)) >= 8 and _fold(text) in _fold(
         lxml_html.fromstring(f"<p>{described}</p>").text_content()
     )
@@ -324,6 +538,8 @@ def _is_boilerplate(text: str) -> bool:
     if RELATED_RE.match(text):
         return True
     if DATE_LINE_RE.match(text) and NUMERIC_DATE_RE.search(text) and len(text) < 80:
+        return True
+    if len(text) < 80 and (FOREIGN_DATE_LINE_RE.match(text) or MORE_STORIES_RE.match(text)):
         return True
     if len(text) < 80 and EMAIL_RE.search(text):
         return True

@@ -107,21 +107,29 @@ def _parse_free(text: str, tz: str, languages: list[str] | None, date_order: str
     return dateparser.parse(text, languages=languages or ["en", "ko"], settings=settings)
 
 
-def find_labelled_dates(text: str) -> tuple[str | None, str | None]:
-    """(published, modified) date strings found after their labels in visible text."""
-    published = modified = None
-    date_part = r"((?:19|20)\d{2}\s*(?:[.\-/]|년)[^\n]{3,40})"
-    for match in re.finditer(rf"(?:{MODIFIED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{date_part}", text, re.I):
-        modified = modified or match.group(1)
-    for match in re.finditer(rf"(?:{PUBLISHED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{date_part}", text, re.I):
-        published = published or match.group(1)
-    if published is None:
-        english = re.search(
-            r"(?:Published|Posted|Updated)\s*(?:on|:)?\s*([A-Z][a-z]+\.? \d{1,2},? \d{4}[^\n]{0,25})", text
-        )
-        if english:
-            published = english.group(1)
-    return published, modified
+def find_labelled_dates(
+    text: str, published: bool = True, modified: bool = True
+) -> tuple[str | None, str | None]:
+    """(published, modified) date strings found after their labels in visible text; only the
+    ones asked for are looked for (each search is a pass over the whole page text)."""
+    found_modified = _first_group(MODIFIED_DATE_RE, text) if modified else None
+    found_published = _first_group(PUBLISHED_DATE_RE, text) if published else None
+    if published and found_published is None:
+        found_published = _first_group(ENGLISH_PUBLISHED_RE, text)
+    return found_published, found_modified
+
+
+def _first_group(pattern: re.Pattern, text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(1) if match else None
+
+
+_DATE_PART = r"((?:19|20)\d{2}\s*(?:[.\-/]|년)[^\n]{3,40})"
+MODIFIED_DATE_RE = re.compile(rf"(?:{MODIFIED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{_DATE_PART}", re.I)
+PUBLISHED_DATE_RE = re.compile(rf"(?:{PUBLISHED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{_DATE_PART}", re.I)
+ENGLISH_PUBLISHED_RE = re.compile(
+    r"(?:Published|Posted|Updated)\s*(?:on|:)?\s*([A-Z][a-z]+\.? \d{1,2},? \d{4}[^\n]{0,25})"
+)
 
 
 def first_date_in(text: str) -> str | None:

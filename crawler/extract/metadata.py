@@ -128,18 +128,33 @@ def _letter_or_entity(match: re.Match) -> str:
 ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
 
 
-def ld_people(value: Any) -> list[str]:
-    """Author names from a JSON-LD author value (string, Person, list of either)."""
-    items = value if isinstance(value, list) else [value]
+def ld_people(value: Any, organizations: bool = True) -> list[str]:
+    """Author names from a JSON-LD author value (string, Person, Organization, lists of them).
+
+    Publishers that file a desk, an agency or the paper itself beside their reporters mean
+    it as part of the byline, so by default an Organization counts like a person. Nested
+    lists are flattened, and a Person given only as givenName and familyName is named from them.
+    """
     names: list[str] = []
-    for item in items:
+    for item in _flat(value):
         if isinstance(item, dict):
-            if str(item.get("@type", "")).lower() == "organization":
+            if not organizations and str(item.get("@type", "")).lower() == "organization":
                 continue
-            item = item.get("name")
+            item = item.get("name") or " ".join(
+                str(item[k]).strip() for k in ("givenName", "familyName") if isinstance(item.get(k), str)
+            )
         if isinstance(item, str):
             names.extend(split_names(plain_text(item) or ""))
     return names
+
+
+def _flat(value: Any):
+    """The items of a JSON-LD value, lists within lists flattened."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _flat(item)
+    elif value is not None:
+        yield value
 
 
 def ld_image(value: Any) -> str | None:
@@ -150,37 +165,76 @@ def ld_image(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+# What precedes the names on a byline: "By", "Von", "Por", "Par", "Av", "Door", "Autor:", "Text:".
+BYLINE_LEAD_RE = re.compile(
+    r"^\s*(?:(?:By|Por|Von|Par|Av|Door|Af)\s+"
+    r"|(?:Authors?|Autor(?:in|en)?|Auteur|Text|Texto|Written by)\s*[:：]\s*)",
+    re.IGNORECASE,
+)
+# "and" between two names, in the languages of the bylines we meet.
+NAME_JOINER_RE = re.compile(r"\s*(?:,|;|&|·|/|\||\s(?:and|und|og|och|et|y|e|en)\s)\s*")
+# A short tag after a name: a reporter's initials or handle, an agency ("Jane Doe (jd)", "(dpa)").
+NAME_TAG_RE = re.compile(r"\s*\([^()]{1,12}\)$")
+
+
 def split_names(text: str) -> list[str]:
-    """'Jane Doe and John Roe' / '홍길동·김철수 기자' -> separate names, titles dropped."""
+    """'By Jane Doe and John Roe' / 'Autor: A und B' / '홍길동·김철수 기자' -> separate names.
+
+    Lead words, job titles and initials in brackets after a name are dropped.
+    """
     text = tidy_text(text) or ""
-    text = re.sub(r"^\s*(?:By|Por|Von|Par)\s+", "", text, flags=re.I)
+    text = BYLINE_LEAD_RE.sub("", text)
     text = re.sub(r"\S+@\S+", "", text)
-    parts = re.split(r"\s*(?:,|;|&|\band\b|·|/|\|)\s*", text)
     names = []
-    for part in parts:
+    for part in NAME_JOINER_RE.split(text):
         part = re.sub(r"\s*(?:선임|수석|전문|객원)?(?:기자|특파원|논설위원|통신원)$", "", part.strip())
+        part = NAME_TAG_RE.sub("", part)
         if part and len(part) <= 60 and not part.lower().startswith("http"):
             names.append(part)
     return names
 
 
+EMAIL_ONLY_RE = re.compile(r"\s*(?:mailto:)?[\w.+-]+@[\w-]+\.[\w.-]+\s*")
+# Yoast SEO, on a large share of WordPress sites, names the author in its Twitter card data.
+WRITTEN_BY_RE = re.compile(
+    r"^(?:Written by|Verfasst von|Geschrieben von|Escrito por|Écrit par|Scritto da)$", re.I
+)
+
+
+def written_by(tree: lxml_html.HtmlElement) -> str | None:
+    """The author that SEO plugins put in `twitter:misc:Written by` or `twitter:label1`/`data1`."""
+    index = _meta_index(tree)
+    for (attr, key), content in index.items():
+        if key.startswith("twitter:misc:") and WRITTEN_BY_RE.match(key[len("twitter:misc:") :]):
+            return content
+        if key.startswith("twitter:label") and WRITTEN_BY_RE.match(content):
+            data = index.get((attr, "twitter:data" + key[len("twitter:label") :]))
+            if data:
+                return data
+    return None
+
+
+# Elements that hold a byline, by the class names and attributes common across the web.
+BYLINE_XPATHS = (
+    '*[@rel="author"]',
+    '*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+    '*[contains(translate(@class, "AUTHOR", "author"), "author") and not(self::meta)]'
+    '[not(descendant::*[contains(translate(@class, "AUTHOR", "author"), "author")])]',
+    '*[contains(@class, "reporter") or contains(@class, "writer")]',
+)
+
+
 def visible_authors(tree: lxml_html.HtmlElement, text: str) -> list[str]:
-    """Bylines printed on the page: rel=author, byline classes, Korean `OOO 기자`."""
-    for xpath in (
-        '//*[@rel="author"]',
-        '//*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
-        '//*[contains(@class, "author") and not(self::meta)][not(descendant::*[contains(@class, "author")])]',
-        '//*[contains(@class, "reporter") or contains(@class, "writer")]',
-    ):
-        for node in tree.xpath(xpath)[:3]:
-            value = " ".join(node.text_content().split())
-            korean = korean_bylines(value)
-            if korean:
-                return _unique(korean)
-            if 2 < len(value) < 120:
-                names = split_names(value)
-                if names:
-                    return names
+    """Bylines printed on the page: rel=author, byline classes, Korean `OOO 기자`.
+
+    Each kind is looked for under the headline first: teasers for other stories above it
+    (menus, top stories) carry their own author lines.
+    """
+    for xpath in BYLINE_XPATHS:
+        for scope in ("(//h1)[1]/following::", "//"):
+            names = _byline_names(tree.xpath(scope + xpath)[:3])
+            if names:
+                return names
     korean = korean_bylines(text[:4000])
     if korean:
         return korean[:3]
@@ -188,6 +242,20 @@ def visible_authors(tree: lxml_html.HtmlElement, text: str) -> list[str]:
         match = ENGLISH_BYLINE_RE.match(line)
         if match:
             return split_names(match.group(1))
+    return []
+
+
+def _byline_names(nodes: list) -> list[str]:
+    """Names from the first of the byline elements that holds any."""
+    for node in nodes:
+        value = " ".join(node.text_content().split())
+        korean = korean_bylines(value)
+        if korean:
+            return _unique(korean)
+        if 2 < len(value) < 120:
+            names = split_names(value)
+            if names:
+                return names
     return []
 
 

@@ -1,0 +1,356 @@
+"""General extraction rules, one small page or snippet each: headline, authors, lead image, body."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml import html as lxml_html
+
+from crawler.extract import _image_stem, _printed_version, extract_article
+from crawler.extract import body as body_module
+from crawler.extract.body import reshape, without_chrome
+from crawler.extract.metadata import ld_people, split_names
+
+URL = "https://news.example/world/2024/06/story"
+PARAGRAPHS = "".join(
+    f"<p>Paragraph {n} of the story tells what happened on the day, with a few details more.</p>"
+    for n in range(6)
+)
+
+
+def page(head: str = "", body: str = "", ld: dict | None = None) -> str:
+    script = f'<script type="application/ld+json">{json.dumps(ld)}</script>' if ld else ""
+    return f'<html lang="en"><head><meta charset="utf-8">{head}{script}</head><body>{body}</body></html>'
+
+
+def lines(html: str, title=None) -> list[str]:
+    result = reshape(lxml_html.fromstring(f"<div>{html}</div>"), title) or ""
+    return result.split("\n") if result else []
+
+
+# ---------------------------------------------------------------- headline
+
+
+def test_the_h1_does_not_replace_a_fuller_json_ld_headline():
+    html = page(
+        body="<h1>Who is the new coach?</h1>",
+        ld={"@type": "NewsArticle", "headline": "Who is the new coach?..."},
+    )
+    assert extract_article(html, URL)["title"] == "Who is the new coach?..."
+
+
+def test_a_kicker_goes_where_og_title_is_the_headline_without_it():
+    head = '<meta property="og:title" content="Mayor resigns after budget vote">'
+    html = page(head, "<h1>Scandal: Mayor resigns after budget vote</h1>")
+    assert extract_article(html, URL)["title"] == "Mayor resigns after budget vote"
+
+
+def test_a_colon_headline_stays_when_og_title_does_not_say_otherwise():
+    head = '<meta property="og:title" content="Climate: what the summit decided">'
+    html = page(head, "<h1>Climate: what the summit decided</h1>")
+    assert extract_article(html, URL)["title"] == "Climate: what the summit decided"
+
+
+def test_a_full_width_site_suffix_is_cut_from_the_title():
+    head = '<title>大雨で運休が相次ぐ：例新聞</title><meta property="og:site_name" content="例新聞">'
+    assert extract_article(page(head, "<p>本文</p>"), URL)["title"] == "大雨で運休が相次ぐ"
+
+
+# ---------------------------------------------------------------- authors
+
+
+def test_json_ld_people_flatten_nested_lists_and_join_given_and_family_names():
+    value = [
+        {"@type": "Person", "givenName": "Anna Maria", "familyName": "Roe"},
+        [{"@type": "Person", "name": "Jo Poe"}],
+    ]
+    assert ld_people(value) == ["Anna Maria Roe", "Jo Poe"]
+
+
+def test_an_organization_author_counts_beside_people_and_alone_when_nothing_is_printed():
+    people = {
+        "@type": "NewsArticle",
+        "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Wire"}],
+    }
+    assert extract_article(page(ld=people), URL)["authors"] == ["Jane Doe", "Wire"]
+    alone = {"@type": "NewsArticle", "author": {"@type": "Organization", "name": "The Daily Example"}}
+    assert extract_article(page(ld=alone), URL)["authors"] == ["The Daily Example"]
+    byline = '<h1>Headline of the story</h1><p class="byline">By John Roe</p>'
+    assert extract_article(page(body=byline, ld=alone), URL)["authors"] == ["John Roe"]
+
+
+def test_a_meta_author_that_is_an_e_mail_gives_way_to_the_written_by_card():
+    head = (
+        '<meta name="author" content="j.roe@news.example">'
+        '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="John Roe">'
+    )
+    assert extract_article(page(head), URL)["authors"] == ["John Roe"]
+    head = '<meta name="twitter:misc:Written by" content="Jane Doe">'
+    assert extract_article(page(head), URL)["authors"] == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Autor: Anna Berg und Max Kurz", ["Anna Berg", "Max Kurz"]),
+        ("Av Kari Nordmann og Ola Nordmann", ["Kari Nordmann", "Ola Nordmann"]),
+        ("Par Marie Curie et Paul Dupont", ["Marie Curie", "Paul Dupont"]),
+        ("Elena Muster (emu), Oliver Probe (opr.)", ["Elena Muster", "Oliver Probe"]),
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Andrea Yde", ["Andrea Yde"]),
+    ],
+)
+def test_bylines_split_into_names_in_several_languages(byline, names):
+    assert split_names(byline) == names
+
+
+def test_the_byline_under_the_headline_wins_over_teasers_above_it():
+    body = (
+        '<div class="teaser"><span class="teaserAuthor">Other Writer</span></div>'
+        '<h1>Headline of the story</h1><ul class="metaAuthorList"><li>Real Reporter</li></ul>' + PARAGRAPHS
+    )
+    assert extract_article(page(body=body), URL)["authors"] == ["Real Reporter"]
+
+
+# ---------------------------------------------------------------- lead image
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("https://i.example/1440x810_cmsv2_abc-123.jpg", "https://i.example/750x422_cmsv2_abc-123.jpg"),
+        ("https://i.example/DYN/4242_W2040C2040x1360o0x0.jpg", "https://i.example/DYN/4242_M650x433.jpg"),
+        ("https://i.example/_1270_getty-99-3.jpg", "https://i.example/480/_1270_getty-99-3.jpg.webp"),
+        (
+            "https://i.example/2024/05/Dark-Mode-AI.png",
+            "https://i.example/2024/05/Dark-Mode-AI-e1715708581580.png",
+        ),
+        ("https://i.example/image/22967847ec0a", "https://i.example/image/22967847ec0a=w700"),
+    ],
+)
+def test_image_stems_ignore_size_marks(a, b):
+    assert _image_stem(a) == _image_stem(b)
+
+
+def test_different_pictures_keep_different_stems():
+    assert _image_stem("https://i.example/flood-rescue-800x600.jpg") != _image_stem(
+        "https://i.example/fire-800x600.jpg"
+    )
+
+
+def test_the_printed_version_of_the_social_image_is_preferred():
+    tree = lxml_html.document_fromstring(
+        '<img src="https://i.example/384x216_cmsv2_abc-123.jpg" '
+        'srcset="https://i.example/384x216_cmsv2_abc-123.jpg 384w, https://i.example/750x422_cmsv2_abc-123.jpg 750w">'
+    )
+    found = _printed_version(tree, "https://i.example/1440x810_cmsv2_abc-123.jpg", URL)
+    assert found == "https://i.example/750x422_cmsv2_abc-123.jpg"
+
+
+# ---------------------------------------------------------------- body
+
+
+def test_a_teaser_list_loses_to_the_paragraphs_found_without_media(monkeypatch):
+    teasers = "<html><body><h2>Jobs</h2><ul><li><h3>Nurse</h3><img src='a.jpg'></li></ul></body></html>"
+    article = (
+        "<html><body><p>" + "The article says a lot of things in its sentences. " * 5 + "</p></body></html>"
+    )
+    calls = []
+
+    def fake(tree, url, fast, media=True):
+        calls.append(media)
+        return teasers if media else article
+
+    monkeypatch.setattr(body_module, "_trafilatura", fake)
+    tree = lxml_html.document_fromstring("<html><body><p>x</p></body></html>")
+    result = body_module.extract_body(tree, URL)
+    assert "The article says" in result and "Nurse" not in result
+    assert calls == [True, True, False]
+
+
+def test_every_form_of_the_headline_is_dropped_from_the_body():
+    html = "<h2>Printed headline</h2><p>Social headline</p><p>The story itself is told here.</p>"
+    assert lines(html, ["Filed headline", "Printed headline", "Social headline"]) == [
+        "<p>The story itself is told here.</p>"
+    ]
+
+
+def test_an_embedded_post_keeps_its_text_for_the_extractor():
+    tree = lxml_html.document_fromstring(
+        '<html><body><div class="social-media-embed"><blockquote class="twitter-tweet"><p>A post</p>'
+        "</blockquote></div></body></html>"
+    )
+    without_chrome(tree)
+    assert tree.xpath("//div")[0].get("class") is None
+
+
+def test_a_figcaption_becomes_the_title_of_its_image():
+    tree = lxml_html.document_fromstring(
+        '<html><body><figure><img src="a.jpg"><figcaption>Crowds at the station. Photo Agency</figcaption>'
+        "</figure></body></html>"
+    )
+    without_chrome(tree)
+    assert tree.find(".//img").get("title") == "Crowds at the station. Photo Agency"
+
+
+def test_an_image_with_its_caption_in_one_run_of_text_is_a_figure():
+    html = '<p>Text before.</p><img src="a.jpg" title="A tram in the depot. | Agency"> A tram in the depot.<p>Text after.</p>'
+    assert lines(html) == [
+        "<p>Text before.</p>",
+        '<figure><img src="a.jpg" title="A tram in the depot. | Agency"><figcaption>A tram in the depot.</figcaption></figure>',
+        "<p>Text after.</p>",
+    ]
+
+
+def test_caption_paragraphs_after_an_image_join_its_figure():
+    html = '<img src="a.jpg" title="Cells seen under the microscope. Courtesy of A Lab"><p>Cells seen under the microscope.</p><p>Courtesy of A Lab</p><p>The story.</p>'
+    result = lines(html)
+    assert result[-1] == "<p>The story.</p>" and len(result) == 2 and "Courtesy of A Lab" in result[0]
+
+
+def test_a_gallery_item_is_media_not_text():
+    html = (
+        '<ul><li><img src="a.jpg" alt="Two defence ministers shake hands in Hanoi on Wednesday. Photo: Agency">'
+        "Two defence ministers shake hands in Hanoi on Wednesday. ... more Photo: Agency</li>"
+        '<li><img src="b.jpg" alt="x"><figcaption>A crowd</figcaption></li></ul><p>The story.</p>'
+    )
+    assert lines(html) == ["<p>The story.</p>"]
+
+
+def test_embed_code_printed_as_text_is_cut_from_a_paragraph():
+    html = '<p>Attacks rose. &lt;iframe src="https://charts.example/1"&gt;&lt;/iframe&gt;&lt;script&gt;var a=1;&lt;/script&gt;They fell later.</p>'
+    assert lines(html) == ["<p>Attacks rose.   They fell later.</p>"]
+
+
+def test_number_only_paragraphs_go_and_separators_stay():
+    assert lines("<p>12:58</p><p>0</p><p>___</p><p>The story.</p>") == ["<p>___</p>", "<p>The story.</p>"]
+
+
+def test_short_link_only_paragraphs_go_and_sentences_with_links_stay():
+    html = (
+        '<p><a href="/other">SHOCK Manager sacked days before the play-offs</a></p>'
+        '<p>The club <a href="/c">said</a> it was sorry.</p>'
+        '<p>ソフト<a href="/k">KeePass</a>の起動キーと同じです。</p>'
+    )
+    assert lines(html) == [
+        '<p>The club <a href="/c">said</a> it was sorry.</p>',
+        '<p>ソフト<a href="/k">KeePass</a>の起動キーと同じです。</p>',
+    ]
+    long_link = (
+        "<p><a href='/deal'>" + "A deal described at length in a whole paragraph of text. " * 4 + "</a></p>"
+    )
+    assert len(lines(long_link)) == 1
+
+
+def test_a_pull_quote_that_repeats_a_paragraph_goes():
+    sentence = "We know that warm seas put more water into the air than before."
+    html = f"<p>Scientists agree. {sentence} It will rain more.</p><blockquote>{sentence}</blockquote><p>The end.</p>"
+    assert lines(html) == [f"<p>Scientists agree. {sentence} It will rain more.</p>", "<p>The end.</p>"]
+    assert len(lines(f"<p>Other text of the story here.</p><blockquote>{sentence}</blockquote>")) == 2
+
+
+def test_menu_like_output_reads_as_labels_and_article_text_does_not():
+    menu = (
+        "<html><body><p>"
+        + "\n".join(["News", "Politics", "Sports", "Business & Economy"] * 10)
+        + "</p></body></html>"
+    )
+    article = (
+        "<html><body><p>" + "The council voted on Tuesday to close the bridge. " * 8 + "</p></body></html>"
+    )
+    assert body_module._reads_like_labels(menu)
+    assert not body_module._reads_like_labels(article)
+
+
+def test_a_menu_from_the_fast_pass_sends_the_page_to_the_full_pass(monkeypatch):
+    menu = (
+        "<html><body><p>" + "\n".join(["News", "Politics", "Sports", "Culture"] * 30) + "</p></body></html>"
+    )
+    article = (
+        "<html><body><p>"
+        + "The council voted on Tuesday to close the old bridge for good. " * 30
+        + "</p></body></html>"
+    )
+    monkeypatch.setattr(
+        body_module, "_trafilatura", lambda tree, url, fast, media=True: menu if fast else article
+    )
+    tree = lxml_html.document_fromstring("<html><body><p>x</p></body></html>")
+    assert "The council voted" in body_module.extract_body(tree, URL)
+
+
+def test_an_aside_that_holds_the_whole_story_is_not_chrome():
+    story = "".join(f"<p>Sentence {n} of the story, long enough to be text.</p>" for n in range(10))
+    tree = lxml_html.document_fromstring(
+        f"<html><body><nav>Home</nav><aside>{story}</aside><aside>Ads</aside></body></html>"
+    )
+    text = without_chrome(tree).text_content()
+    assert "Sentence 9 of the story" in text and "Home" not in text and "Ads" not in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Publicerad 14:14",
+        "Uppdaterad 15.59",
+        "Aktualisiert am 3. Mai 2024, 10:12 Uhr",
+        "Güncelleme 20 Nisan 2026",
+        "Fotoğraf: Ajans / AA",
+        "Bild: Agentur",
+    ],
+)
+def test_time_stamps_and_photo_credits_in_other_languages_leave_the_body(line):
+    assert lines(f"<p>The story itself is told here.</p><p>{line}</p>") == [
+        "<p>The story itself is told here.</p>"
+    ]
+
+
+def test_a_sentence_that_starts_like_a_label_stays():
+    html = "<p>Stand der Dinge ist, dass der Rat am Montag wieder tagt.</p>"
+    assert lines(html) == [html]
+
+
+@pytest.mark.parametrize(
+    "label", ["Most read in Football", "More from The Example", "Czytaj więcej", "Lesen Sie auch"]
+)
+def test_labels_of_more_stories_boxes_leave_the_body(label):
+    assert lines(f"<p>The story itself is told here.</p><h2>{label}</h2>") == [
+        "<p>The story itself is told here.</p>"
+    ]
+
+
+def test_a_long_paragraph_opening_with_such_words_stays():
+    html = "<p>Trending upwards for a third month, prices of houses in the capital rose again in May.</p>"
+    assert lines(html) == [html]
+
+
+def test_image_credits_lines_leave_the_body():
+    assert lines("<p>The story itself is told here.</p><p>Image Credits:Example Inc</p>") == [
+        "<p>The story itself is told here.</p>"
+    ]
+
+
+def test_a_list_of_labelled_links_to_other_stories_goes():
+    items = "".join(
+        f'<li><strong>Topic {n}:</strong> <a href="/s/{n}">Another story about something else entirely</a></li>'
+        for n in range(4)
+    )
+    assert lines(f"<p>The story itself is told here.</p><ul>{items}</ul>") == [
+        "<p>The story itself is told here.</p>"
+    ]
+    prose = "".join(
+        f"<li>Point {n} of the plan, with <a href='/d'>a link</a> inside a sentence.</li>" for n in range(4)
+    )
+    assert len(lines(f"<ul>{prose}</ul>")) == 1
+
+
+def test_a_figure_caption_printed_without_its_image_leaves_the_body(monkeypatch):
+    page_html = (
+        "<html><body><article><p>The story itself is told here.</p>"
+        '<figure><img src="a.jpg"><figcaption>The writer (left) on the island.</figcaption></figure></article></body></html>'
+    )
+    extracted = "<html><body><p>The story itself is told here.</p><p>The writer (left) on the island.</p></body></html>"
+    monkeypatch.setattr(body_module, "_trafilatura", lambda tree, url, fast, media=True: extracted)
+    monkeypatch.setattr(body_module, "_looks_short", lambda extracted, reference: False)
+    result = body_module.extract_body(lxml_html.document_fromstring(page_html), URL)
+    assert result == "<p>The story itself is told here.</p>"
