@@ -24,6 +24,10 @@ tools:
 	  || { echo "Installing Jekyll (Debian package jekyll)"; apt-get update -qq >/dev/null \
 	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jekyll >/dev/null; } \
 	  || echo "Jekyll could not be installed: its tests will skip (and fail under CI=true)"
+	@command -v redis-server >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] \
+	  || { echo "Installing Redis (Debian package redis-server)"; apt-get update -qq >/dev/null \
+	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } \
+	  || echo "Redis could not be installed: its tests will skip (and fail under CI=true)"
 
 # The whole test suite (real crawls on 127.0.0.1).
 test: $(STAMP) tools

@@ -18,6 +18,8 @@ COUNTERS = (
     "dropped",
     "errors",
     "entry_failed",
+    "queued",  # articles a crawler handed to `scrapy ingest` (REDIS_URL set)
+    "lost",  # requests a killed crawler had taken from the shared queue (REDIS_URL set)
 )
 
 
@@ -36,7 +38,7 @@ class SourceRun:
 
     @property
     def stored(self) -> int:
-        return self.get("new") + self.get("updated") + self.get("unchanged")
+        return self.get("new") + self.get("updated") + self.get("unchanged") + self.get("queued")
 
     @property
     def problem(self) -> str | None:
@@ -71,5 +73,11 @@ def summary_table(runs: list[SourceRun]) -> str:
             f"{run.name[:24]:<24} {run.get('requests'):>6} {run.get('new'):>5} {run.get('updated'):>5}"
             f" {run.get('unchanged'):>5} {run.get('skipped'):>5} {run.get('dropped'):>5}"
             f" {run.get('errors') + run.get('entry_failed'):>4}  {status}"
+        )
+    queued, lost = sum(run.get("queued") for run in runs), sum(run.get("lost") for run in runs)
+    if queued or lost:
+        lines.append(
+            f"shared crawl: {queued} article(s) handed to the ingest; {lost} request(s) lost by a killed"
+            " crawler (pages not stored are fetched again by the next run)"
         )
     return "\n".join(lines)

@@ -122,3 +122,17 @@ NEWS_PROGRESS = True
 EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
 # How many articles `scrapy probe` fetches and shows (-n overrides it).
 NEWS_PROBE_ARTICLES = 3
+
+# --- Scale-out on Redis (crawler/distributed/, README "Scale-out on Redis") ---
+# Empty: one machine, as above. A redis:// URL: every `scrapy crawl news` / `scrapy update
+# --crawl-only` shares one request queue and seen-request filter (scrapy-redis) and hands its
+# articles to `scrapy ingest`, the one process that writes the archive.
+REDIS_URL = ""
+# The add-on that turns REDIS_URL on (it changes nothing while REDIS_URL is empty).
+ADDONS = {"crawler.distributed.addon.RedisAddon": 0}
+# Prefix of every Redis key: two archives can share one Redis server under two prefixes.
+NEWS_REDIS_PREFIX = "newsdao"
+# Seconds a crawler may go without a heartbeat before the others count it dead and its
+# taken requests as lost (it beats every third of this); also how long after a run is drained
+# a crawler that starts late joins it (and ends) instead of starting the next run.
+NEWS_REDIS_CRAWLER_TIMEOUT = 30

@@ -293,6 +293,14 @@ class Archive:
         ).fetchone()
         return {"id": found[0], "listed_at": found[1]} if found else None
 
+    def known_urls(self) -> Iterator[tuple[str, str]]:
+        """(normalized URL, listed_at or "") for every URL the archive knows an article by
+        (what the Redis ingest publishes for crawlers on other machines)."""
+        yield from self.db.execute(
+            f"SELECT l.url, coalesce(a.listed_at, '') FROM {ALIASES} AS l"
+            f" JOIN {ARTICLES} AS a ON a.id = l.article_id"
+        )
+
     def raise_listed_at(self, hints: dict[str, str]) -> None:
         """Record, for articles fetched this run, the newest feed/sitemap date seen for them."""
         with self._write():

@@ -29,7 +29,7 @@ def test_every_project_setting_is_in_the_readme(name):
     assert f"`{name}`" in README
 
 
-@pytest.mark.parametrize("command", ["crawl news", "export", "list", "update", "probe", "sources", "search"])
+@pytest.mark.parametrize("command", ["crawl news", "export", "list", "update", "probe", "sources", "search", "ingest"])
 def test_every_command_is_in_the_readme(command):
     assert f"scrapy {command}" in README
 

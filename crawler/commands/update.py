@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
 from crawler.commands.export import export_options
+from crawler.distributed.archive import record_run
 from crawler.lock import AlreadyRunning, RunLock
 from crawler.runs import summarize, summary_table
 from crawler.sources import SourcesError
@@ -96,8 +97,7 @@ class Command(ScrapyCommand):
                 exported = f"failed: {exc!r}"
                 code = EXIT_EXPORT_FAILED
         finished = datetime.now(UTC)
-        with Archive(db_path) as archive:
-            archive.record_run(started, finished, runs, code)
+        record_run(settings, started, finished, runs, code)  # with REDIS_URL: through the ingest
         print(summary_table(runs))
         print(
             f"update: {len(runs)} sources, {len(failed)} failed; export {exported};"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
@@ -28,10 +27,10 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery, middlewares
+from crawler.distributed.archive import archive_view
 from crawler.items import Article
 from crawler.runs import source_key
 from crawler.sources import Source, SourcesError, load_sources, source_for_url
-from crawler.store import Archive
 from crawler.workers import ExtractionPool
 
 # Magic numbers of files that are not web pages, whatever their Content-Type says.
@@ -65,10 +64,10 @@ class NewsSpider(scrapy.Spider):
         spider.refetch_counts = dict.fromkeys(spider.sources, 0)
         spider.max_refetch = settings.getint("NEWS_MAX_REFETCH_PER_SOURCE", 20)
         spider.max_age_days = settings.getint("NEWS_MAX_ARTICLE_AGE_DAYS", 30)
-        # What is stored already: known article URLs are not requested again.
-        db_path = Path(settings.get("NEWS_DB_PATH"))
-        spider.archive = Archive(db_path) if db_path.exists() else None
-        spider.validators = spider.archive.validators() if spider.archive else {}
+        # What is stored already: known article URLs are not requested again. The SQLite
+        # archive, or with REDIS_URL what the ingest publishes in Redis (crawler/distributed/).
+        spider.archive = archive_view(settings)
+        spider.validators = spider.archive.validators()
         spider.new_validators = {}  # saved when the crawl finishes, never after a crash
         spider.hints = {}  # cleaned article URL -> newest feed `updated` / sitemap `lastmod` seen
         spider.extraction = ExtractionPool.of(crawler)  # shared with the pipelines
@@ -86,14 +85,7 @@ class NewsSpider(scrapy.Spider):
 
     def _closed(self, spider, reason):
         self.extraction.close()
-        hints = {url: hint for url, hint in self.hints.items() if url in self.requested}
-        if self.archive is None and (self.new_validators or hints):
-            self.archive = Archive(self.settings.get("NEWS_DB_PATH"))
-        if self.archive is not None:
-            self.archive.raise_listed_at(hints)
-            if reason == "finished" and self.new_validators:
-                self.archive.save_validators(self.new_validators)
-            self.archive.close()
+        self.archive.finish(self.hints, self.requested, self.new_validators if reason == "finished" else {})
 
     async def start(self):
         for source in self.sources.values():
@@ -156,7 +148,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("news/links/too_old")
             self._count(source, "skipped")
             return None
-        known = self.archive.known_url(url) if self.archive else None
+        known = self.archive.known_url(url)
         if known is not None:
             moved = listed_at and (not known["listed_at"] or listed_at > known["listed_at"])
             if not moved or self.refetch_counts[source.name] >= self._budget(source, "max_refetch"):
