@@ -10,11 +10,14 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.htmlprocessing import build_html_output
+from trafilatura.settings import Extractor
 
 from crawler.extract.dates import MODIFIED_LABELS, NUMERIC_DATE_RE, PUBLISHED_LABELS
 from crawler.extract.metadata import KOREAN_BYLINE_RE
@@ -203,17 +206,29 @@ def _is_chrome(node) -> bool:
 
 
 def _trafilatura(tree: lxml_html.HtmlElement, url: str, fast: bool, media: bool = True) -> str | None:
-    """trafilatura's HTML output; it copies the tree it is given, so one tree serves every pass."""
-    return trafilatura.extract(
-        tree,
-        url=url,
+    """trafilatura's HTML output; it copies the tree it is given, so one tree serves every pass.
+
+    `trafilatura.extract` also computes a SimHash of the text for its metadata header (a
+    millisecond a page) and rebuilds its options each call: we take its two steps, with the
+    options made once per kind of pass.
+    """
+    options = _trafilatura_options(fast, media)
+    options.url = url
+    document = trafilatura.bare_extraction(tree, options=options)
+    # NFC as extract() returns it: decomposed Hangul or umlauts never match a composed query.
+    return unicodedata.normalize("NFC", build_html_output(document)) if document else None
+
+
+@functools.cache
+def _trafilatura_options(fast: bool, media: bool) -> Extractor:
+    return Extractor(
         output_format="html",
-        include_images=media,
-        include_links=media,
-        include_formatting=True,
-        include_tables=True,
-        include_comments=False,
         fast=fast,
+        comments=False,
+        formatting=True,
+        links=media,
+        images=media,
+        tables=True,
     )
 
 
