@@ -66,7 +66,9 @@ class GuardedMetaRefreshMiddleware(MetaRefreshMiddleware):
     """Scrapy's meta-refresh redirects, with the checks of `RedirectGuardMiddleware` first."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        if isinstance(response, HtmlResponse) and not request.meta.get("dont_redirect"):
+        if not isinstance(response, HtmlResponse) or not _may_refresh(response.body):
+            return response  # the common case, without decoding the page to look
+        if not request.meta.get("dont_redirect"):
             interval, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
             if url and interval is not None and interval < self._maxdelay:
                 if urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
@@ -76,6 +78,13 @@ class GuardedMetaRefreshMiddleware(MetaRefreshMiddleware):
                     return response
                 check_redirect(request, url)
         return super().process_response(request, response)
+
+
+def _may_refresh(body: bytes) -> bool:
+    """Whether the page's head may hold a meta refresh (Scrapy reads its first 4,096 characters);
+    UTF-16 and UTF-32 pages, whose bytes say nothing here, are read the slow way."""
+    head = body[:16384]
+    return b"\x00" in head or b"refresh" in head.lower()
 
 
 def check_redirect(request: Request, location: str) -> None:
@@ -204,10 +213,13 @@ def _canonical(encoding: str) -> str:
 def _clean(body: bytes, encoding: str) -> bool:
     """Decodes with at most one bad sequence in 2,000 bytes (pages cut mid-character exist)."""
     try:
-        text = body.decode(encoding, "replace")
+        body.decode(encoding)  # strict: the common clean page, without counting replacements
+        return True
+    except UnicodeDecodeError:
+        pass
     except LookupError:
         return False
-    return text.count("\ufffd") <= len(body) // 2000
+    return body.decode(encoding, "replace").count("\ufffd") <= len(body) // 2000
 
 
 def _mostly_hangul(text: str) -> bool:

@@ -55,6 +55,10 @@ def _start_worker(crawl_pid: int) -> None:
     extract_article("<html><body><h1>warm</h1><p>up</p></body></html>", "http://localhost/", Source(name="w"))
 
 
+def _ready() -> None:
+    """A task that only makes the pool start a worker."""
+
+
 def _watch(crawl_pid: int) -> None:
     while True:
         time.sleep(1)
@@ -84,8 +88,16 @@ class ExtractionPool:
         pool = getattr(crawler, "extraction_pool", None)
         if pool is None:
             pool = crawler.extraction_pool = cls.from_settings(crawler.settings)
+            crawler.signals.connect(pool.start, signal=signals.engine_started)
             crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
+
+    def start(self) -> None:
+        """Start every worker now, while the crawl fetches its feeds and sitemaps: started on
+        the first page, their start-up (a second and a half) held the first articles back."""
+        if self.workers:
+            for _ in range(self.workers):
+                self._pool().submit(_ready)
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
