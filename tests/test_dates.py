@@ -48,3 +48,13 @@ def test_labelled_dates_split_published_and_modified():
     published, modified = find_labelled_dates(text)
     assert parse_date(published, "Asia/Seoul").hour == 14
     assert parse_date(modified, "Asia/Seoul").minute == 10
+
+
+def test_labelled_dates_on_their_own_lines_past_long_paragraphs_and_in_english():
+    paragraph = "정부가 새 정책을 발표했다. " * 30  # a long line: never where a dateline sits
+    text = f"{paragraph}\n기사입력\n:\n2024-06-04 14:30:00\n{paragraph}\n최종수정 2024.06.05 09:00"
+    published, modified = find_labelled_dates(text)
+    assert parse_date(published, "Asia/Seoul").hour == 14
+    assert parse_date(modified, "Asia/Seoul").day == 5
+    assert find_labelled_dates("By Kim\nPublished June 4, 2024 2:30 PM\nBody") == ("June 4, 2024 2:30 PM", None)
+    assert find_labelled_dates(f"입력 {paragraph} 2024.06.04 14:30") == (None, None)  # a date inside a paragraph

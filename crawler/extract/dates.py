@@ -112,14 +112,17 @@ def find_labelled_dates(
 ) -> tuple[str | None, str | None]:
     """(published, modified) date strings found after their labels in visible text; only the
     ones asked for are looked for (each search is a pass over the whole page text)."""
-    # A labelled date sits on a short line (a dateline, a byline block): searching only those
-    # skips the paragraphs, most of a page's text (Python's re tries the labels at every
-    # character: a millisecond on a Korean page).
-    text = "\n".join(line for line in text.split("\n") if len(line) <= LABELLED_LINE_MAX)
-    found_modified = _first_group(MODIFIED_DATE_RE, text) if modified else None
-    found_published = _first_group(PUBLISHED_DATE_RE, text) if published else None
+    # A labelled date sits on a short line (a dateline, a byline block) that holds a year, its
+    # label there or a line or two before. Python's re tries the case-blind labels at every
+    # character (2-3 ms on a page of short lines); the year, digits first, is found at once.
+    lines = [line if len(line) <= LABELLED_LINE_MAX else "" for line in text.split("\n")]
+    dated = [i for i, line in enumerate(lines) if YEAR_RE.search(line)]
+    near = sorted({j for i in dated for j in range(max(0, i - 2), i + 1)})
+    candidates = "\n".join(lines[j] for j in near)
+    found_modified = _first_group(MODIFIED_DATE_RE, candidates) if modified else None
+    found_published = _first_group(PUBLISHED_DATE_RE, candidates) if published else None
     if published and found_published is None:
-        found_published = _first_group(ENGLISH_PUBLISHED_RE, text)
+        found_published = _first_group(ENGLISH_PUBLISHED_RE, "\n".join(lines))
     return found_published, found_modified
 
 
@@ -129,7 +132,9 @@ def _first_group(pattern: re.Pattern, text: str) -> str | None:
 
 
 LABELLED_LINE_MAX = 200  # characters
-_DATE_PART = r"((?:19|20)\d{2}\s*(?:[.\-/]|년)[^\n]{3,40})"
+_YEAR = r"(?:19|20)\d{2}\s*(?:[.\-/]|년)"
+YEAR_RE = re.compile(_YEAR)
+_DATE_PART = rf"({_YEAR}[^\n]{{3,40}})"
 MODIFIED_DATE_RE = re.compile(rf"(?:{MODIFIED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{_DATE_PART}", re.I)
 PUBLISHED_DATE_RE = re.compile(rf"(?:{PUBLISHED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{_DATE_PART}", re.I)
 ENGLISH_PUBLISHED_RE = re.compile(
