@@ -18,7 +18,6 @@ import argparse
 import resource
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from _synthetic_site import build_site  # noqa: E402
 from crawl import become_subreaper, reap_orphans, start_server  # noqa: E402
 
+from crawler.store import committed_articles  # noqa: E402
 from tests.redis_server import RedisServer  # noqa: E402
 
 
@@ -46,17 +46,6 @@ def children_cpu_s() -> float:
 def process_cpu_s(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
-
-
-def stored(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return 0
 
 
 def scrapy(args: list[str], settings: dict[str, str], log: Path) -> subprocess.Popen:
@@ -89,12 +78,12 @@ def run(crawlers: int, site, work: Path, expected: int, server_pid: int) -> dict
     started = time.perf_counter()
     logs = [folder / f"crawl-{i}.log" for i in range(max(crawlers, 1))]
     processes = [scrapy(["crawl", "news"], settings, log) for log in logs]
-    while stored(db) < expected:  # or, should an article fail, until nothing is left to store
+    while committed_articles(db) < expected:  # or, should an article fail, until nothing is left to store
         if all(p.poll() is not None for p in processes) and (redis is None or _queue_empty(redis)):
             break
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
-    count = stored(db)
+    count = committed_articles(db)
     for process in processes:
         process.wait(timeout=300)
     if ingest:

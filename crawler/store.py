@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +50,19 @@ SCHEMA = {
     "similarity": float,  # how close a copy is to its original (1.0: same text)
     "listed_at": str,  # the feed `updated` / sitemap `lastmod` the article was last fetched for
 }  # fmt: skip
+
+
+def committed_articles(path: str | Path) -> int:
+    """Articles committed to the archive at `path` so far, read-only so that a crawl writing it
+    is not disturbed (0 before it exists): what a watcher of a running crawl can count."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute(f"SELECT count(*) FROM {ARTICLES}").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return 0
 
 
 def article_id(url: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.store import CONTENT_FIELDS
+from crawler.store import CONTENT_FIELDS, committed_articles
 from tests import hostile_site
 from tests.conftest import ROOT, run_scrapy
 
@@ -37,18 +37,6 @@ def crawl_command(sources: Path, db: Path) -> list[str]:
         # commits and inside open batches.
         "-s", "NEWS_STORE_BATCH_SIZE=4", "-s", "NEWS_STORE_BATCH_SECONDS=0.5",
     ]  # fmt: skip
-
-
-def stored_count(db: Path) -> int:
-    """Rows committed so far, read without disturbing the writer (0 before the archive exists)."""
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:
-        return 0
 
 
 def check_archive(db: Path) -> list[sqlite3.Row]:
@@ -85,13 +73,13 @@ def test_sigkilled_crawls_then_a_rerun_leave_every_article_once(bulk_site, tmp_p
                 time.sleep(0.8)
             else:
                 deadline = time.monotonic() + 60
-                while stored_count(db) < moment and process.poll() is None and time.monotonic() < deadline:
+                while committed_articles(db) < moment and process.poll() is None and time.monotonic() < deadline:
                     time.sleep(0.01)
             assert process.poll() is None, f"the crawl ended before the kill at {moment}"
             process.kill()  # SIGKILL: no shutdown handler runs
         finally:
             process.wait(timeout=30)
-        killed_at.append(stored_count(db))
+        killed_at.append(committed_articles(db))
         if db.exists():
             check_archive(db)
     print("rows stored at each kill:", killed_at)
