@@ -30,6 +30,5 @@ def derive(record: dict[str, Any]) -> Derived:
     text = record.get("text")
     if text is None:
         text = body_text(record.get("body_html"))
-    return Derived(
-        text, dedupe.fingerprint(text), search.index_text(record.get("title")), search.index_text(text)
-    )
+    columns = search.document(record.get("title"), text)
+    return Derived(text, dedupe.fingerprint(text), columns["title"], columns["body"])

@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from crawler.text import body_text
-
 # Scripts written without spaces between the parts a reader searches for: Hangul syllables,
 # kana, CJK ideographs (Hanja such as 美, 與野 in Korean headlines).
 CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]+")
@@ -45,9 +43,9 @@ def _bigrams(run: str) -> str:
     return " ".join(run[i : i + 2] for i in range(len(run) - 1))
 
 
-def document(title: str | None, body_html: str | None) -> dict[str, str]:
-    """The indexed columns of one article."""
-    return {"title": index_text(title), "body": index_text(body_text(body_html))}
+def document(title: str | None, text: str) -> dict[str, str]:
+    """The indexed columns of one article, from its headline and its body's plain text."""
+    return {"title": index_text(title), "body": index_text(text)}
 
 
 def parse_query(query: str) -> list[list[tuple[bool, str]]]:

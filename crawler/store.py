@@ -194,7 +194,10 @@ class Archive:
         rows = self.db.execute(f"SELECT rowid, id, title, body_html FROM {ARTICLES}")
         self.db.conn.executemany(
             f"INSERT INTO {SEARCH} (rowid, title, body, article_id) VALUES (?, ?, ?, ?)",
-            ((rowid, *search.document(title, body).values(), id_) for rowid, id_, title, body in rows),
+            (
+                (rowid, *search.document(title, body_text(body)).values(), id_)
+                for rowid, id_, title, body in rows
+            ),
         )
 
     def _index_article(self, article_id: str, derived: Derived) -> None:
