@@ -354,3 +354,81 @@ def test_a_figure_caption_printed_without_its_image_leaves_the_body(monkeypatch)
     monkeypatch.setattr(body_module, "_looks_short", lambda extracted, reference: False)
     result = body_module.extract_body(lxml_html.document_fromstring(page_html), URL)
     assert result == "<p>The story itself is told here.</p>"
+
+
+def test_a_link_wrapped_around_a_teaser_card_is_not_article_text():
+    teaser = (
+        '<a href="/other-story"><h3>Another story</h3>'
+        "<p>RISK REMAINS: the first lines of another story, long enough to pass for a paragraph.</p></a>"
+    )
+    tree = lxml_html.document_fromstring(f"<html><body><article>{PARAGRAPHS}{teaser}</article></body></html>")
+    text = without_chrome(tree).text_content()
+    assert "Paragraph 5 of the story" in text and "RISK REMAINS" not in text
+
+
+def test_a_paywall_notice_ends_the_article():
+    html = (
+        "<p>The story itself is told here.</p><p>This article is for subscribers only.</p>"
+        "<ul><li>Unlimited access to every story</li></ul><p>Subscribe today and save half.</p>"
+    )
+    assert lines(html) == ["<p>The story itself is told here.</p>"]
+    japanese = "<p>地震があった。</p><p>この記事は会員限定です。</p><p>登録すると読み放題です。</p>"
+    assert lines(japanese) == ["<p>地震があった。</p>"]
+
+
+def test_a_sentence_about_subscribers_is_not_a_paywall():
+    html = "<p>The paper said the offer is for subscribers only, and readers were angry about it.</p><p>More.</p>"
+    assert len(lines(html)) == 2
+
+
+def test_a_cjk_time_stamp_line_leaves_the_body():
+    assert lines("<p>2025年1月14日 01時28分 (1月14日 01時40分更新)</p><p>地震があった。</p>") == [
+        "<p>地震があった。</p>"
+    ]
+    assert lines("<p>2025年、地震があった。</p>") == ["<p>2025年、地震があった。</p>"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Empfohlener redaktioneller Inhalt",
+        "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird. Damit können "
+        "personenbezogene Daten an Drittplattformen übermittelt werden.",
+        "This content is provided by a third party. Accept cookies to view it.",
+        "showPaywall:",
+        "false",
+        "Join our commenting forum",
+        "Von Nina Muster",
+    ],
+)
+def test_consent_placeholders_script_settings_prompts_and_bylines_leave_the_body(line):
+    assert lines(f"<p>The story itself is told here.</p><p>{line}</p>") == [
+        "<p>The story itself is told here.</p>"
+    ]
+
+
+STANDFIRST = "The council voted to close the old bridge for two years while engineers rebuild it."
+
+
+def standfirst_page(lead_html: str) -> str:
+    head = f'<meta property="og:description" content="{STANDFIRST}">'
+    return page(head, f"<article><h1>Bridge closes</h1>{lead_html}{PARAGRAPHS}</article>")
+
+
+def test_the_printed_standfirst_opens_the_body(monkeypatch):
+    html = standfirst_page(f'<p class="lead"><strong>{STANDFIRST}</strong></p>')
+    extracted = f"<html><body>{PARAGRAPHS}</body></html>"  # the extractor dropped it as page header
+    monkeypatch.setattr(body_module, "_trafilatura", lambda tree, url, fast, media=True: extracted)
+    body = extract_article(html, URL)["body_html"]
+    assert body.startswith(f"<p>{STANDFIRST}</p>\n<p>Paragraph 0")
+
+
+def test_a_description_the_page_does_not_print_is_not_added(monkeypatch):
+    extracted = f"<html><body>{PARAGRAPHS}</body></html>"
+    monkeypatch.setattr(body_module, "_trafilatura", lambda tree, url, fast, media=True: extracted)
+    assert extract_article(standfirst_page(""), URL)["body_html"].startswith("<p>Paragraph 0")
+
+
+def test_a_standfirst_already_in_the_body_is_not_repeated():
+    body = extract_article(standfirst_page(f"<p>{STANDFIRST}</p>"), URL)["body_html"]
+    assert body.count("The council voted") == 1

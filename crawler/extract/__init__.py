@@ -47,7 +47,12 @@ def extract_article(
     text = functools.cache(lambda: _visible_text(tree))  # most pages never need it
     title = _title(tree, ld, source, url, trace)
     reference = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
-    body = extract_body(tree, url, source.selectors.get("body"), _headlines(tree, ld, title), reference)
+    summaries = [md.ld_text(ld.get("description"))] + [
+        md.meta_content(tree, name) for name in ("og:description", "description", "twitter:description")
+    ]
+    body = extract_body(
+        tree, url, source.selectors.get("body"), _headlines(tree, ld, title), reference, summaries
+    )
     if trace is not None:
         trace["body"] = "source selector" if "body" in source.selectors else "main text (trafilatura)"
 

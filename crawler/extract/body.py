@@ -65,9 +65,21 @@ PHOTO_CREDIT_RE = re.compile(
 # Calls to install the app, subscribe, add a channel or send a tip: the outlet's, not the article's.
 PROMPT_RE = re.compile(
     r"앱\s*(?:을|를)?\s*(?:설치|다운로드|다운)|구독\s*(?:하세요|하기|신청)|\[?구독하기\]?|친구\s*추가|"
-    r"제보\s*(?:는|하기|하실)|뉴스레터|^\s*(?:Sign up|Subscribe)\b|\bnewsletter\b|Download (?:our|the) app",
+    r"제보\s*(?:는|하기|하실)|뉴스레터|^\s*(?:Sign up|Subscribe)\b|\bnewsletter\b|Download (?:our|the) app|"
+    r"\bcommenting forum\b|^\s*Join (?:the|our) (?:conversation|discussion)\b",
     re.IGNORECASE,
 )
+# The placeholder of an embed that waits for the reader's consent: "Ich bin damit einverstanden,
+# dass mir der externe Inhalt angezeigt wird", "This content is provided by a third party".
+CONSENT_RE = re.compile(
+    r"\b(?:Ich bin damit einverstanden, dass mir (?:der |die )?externen?|Empfohlener redaktioneller Inhalt|"
+    r"externen? Inhalte?s? (?:angezeigt|anzeigen|laden)|This (?:content|embed) is (?:provided|hosted) by a "
+    r"third[- ]party|(?:accept|enable) (?:cookies|consent) to (?:view|see|display|load))",
+    re.IGNORECASE,
+)
+CONSENT_LINE_MAX = 400
+# A page script's settings printed as text: "showPaywall:", "false".
+SCRIPT_LITERAL_RE = re.compile(r"\s*(?:true|false|null|undefined|[a-z]+(?:[A-Z][a-z0-9]*)+\s*:)\s*")
 # The wire dateline that opens a Korean report: "(서울=연합뉴스) 홍길동 기자 = ", "[OO일보=홍길동 기자] ".
 DATELINE_PREFIX_RE = re.compile(
     r"^\s*[(\[][^()\[\]=]{1,20}=[^()\[\]]{1,30}[)\]]\s*(?:[가-힣]{2,4}(?:\s*[·,]\s*[가-힣]{2,4})*\s*"
@@ -77,9 +89,13 @@ DATELINE_PREFIX_RE = re.compile(
 ESCAPED_EMBED_RE = re.compile(r"&lt;(iframe|script|style)\b.*?&lt;/\1&gt;", re.IGNORECASE | re.DOTALL)
 # A paragraph of numbers alone is a counter or a time stamp ("0", "12:58"), not a sentence.
 NUMBERS_ONLY_RE = re.compile(r"[^\w]*\d[\d\W]*")
+# "2025年1月14日 01時28分 (1月14日 01時40分更新)": a time stamp and its update, no words.
+STAMP_CHARS = r"[\s\d年月日時分秒시분초:：./\-()（）,]*"
+DATE_STAMP_RE = re.compile(rf"{STAMP_CHARS}(?:(?:更新|配信|公開|掲載){STAMP_CHARS})*")
 URL_LINE_RE = re.compile(r"\s*(?:https?://|www\.)\S+\s*")
-ENGLISH_BYLINE_LINE_RE = re.compile(
-    r"^\s*By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*\s*$"
+# "By Jane Doe and John Roe", "Von Nina Muster", "Por Ana Pérez": a byline printed as a paragraph.
+BYLINE_LINE_RE = re.compile(
+    r"^\s*(?:By|Von|Por|Par|Door|Av|Af)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*\s*$"
 )
 
 
@@ -89,10 +105,12 @@ def extract_body(
     selector: str | None = None,
     title: str | Iterable[str] | None = None,
     reference: str | None = None,
+    summaries: Iterable[str | None] = (),
 ) -> str | None:
     """The main content of the page as HTML blocks, or None when none was found.
 
-    `reference` is the page's own article text where it files one (JSON-LD articleBody).
+    `reference` is the page's own article text where it files one (JSON-LD articleBody);
+    `summaries` its descriptions (JSON-LD, OpenGraph, meta), looked for as the printed standfirst.
     """
     if selector:
         nodes = select(tree, selector)
@@ -112,7 +130,43 @@ def extract_body(
             extracted = _without_teasers(page, url, extracted)
     if not extracted:
         return None
-    return reshape(lxml_html.fromstring(extracted), title, _figure_captions(page))
+    body = reshape(lxml_html.fromstring(extracted), title, _figure_captions(page))
+    return _with_standfirst(body, page, summaries)
+
+
+def _with_standfirst(
+    body: str | None, page: lxml_html.HtmlElement, summaries: Iterable[str | None]
+) -> str | None:
+    """The body with the standfirst the page prints above it, where the extractor left it out.
+
+    The standfirst (the summary printed between headline and text) is the article's own first
+    paragraph; main-text extractors drop it as page header. It is recognised as an element
+    whose whole text is the page's own description, and it is taken as printed.
+    """
+    if not body:
+        return body
+    for summary in dict.fromkeys(s for s in summaries if s and len(s) >= STANDFIRST_MIN):
+        printed = _printed_block(page, summary)
+        if printed is not None:
+            in_body = _fold(printed) in _fold(lxml_html.fromstring(f"<div>{body}</div>").text_content())
+            return body if in_body else f"<p>{_escape(printed)}</p>\n{body}"
+    return body
+
+
+STANDFIRST_MIN = 60
+STANDFIRST_XPATH = etree.XPath("//body//*[starts-with(normalize-space(text()), $start)]")
+
+
+def _printed_block(page: lxml_html.HtmlElement, summary: str) -> str | None:
+    """The text of the element that prints `summary` whole (a meta description may end in "…")."""
+    summary = tidy_text(summary) or ""
+    wanted = _fold(summary.rstrip(".…").removesuffix("..."))
+    for node in STANDFIRST_XPATH(page, start=summary[:20]):
+        text = tidy_text(node.text_content()) or ""
+        folded = _fold(text)
+        if folded.startswith(wanted) and len(folded) <= 1.2 * len(wanted):
+            return text
+    return None
 
 
 def _figure_captions(page: lxml_html.HtmlElement) -> list[str]:
@@ -146,9 +200,16 @@ def without_chrome(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     for node in chrome:
         if not _holds_the_page(node, page_size):
             node.drop_tree()
+    for card in TEASER_CARDS_XPATH(tree):
+        card.drop_tree()
     _keep_embedded_posts(tree)
     _captions_into_images(tree)
     return tree
+
+
+# A link wrapped around a paragraph or a heading: a teaser card for another story. An article's
+# paragraphs hold their links inside sentences; no paragraph sits inside a link.
+TEASER_CARDS_XPATH = etree.XPath("//a[.//p or .//h2 or .//h3 or .//h4 or .//h5 or .//h6]")
 
 
 def _captions_into_images(tree: lxml_html.HtmlElement) -> None:
@@ -314,6 +375,7 @@ def reshape(
     blocks: list[str] = []
     titles = [title] if isinstance(title, str) or title is None else title
     headline = {_fold(t or "") for t in titles}
+    paywalled = False
     for kind, node in _blocks(root):
         if kind == "heading":
             text = tidy_text(node.text_content())
@@ -333,13 +395,30 @@ def reshape(
                     blocks[-1] = _with_caption(blocks[-1], piece)
                 elif text and (_is_link_only(piece, text) or _fold(text) in captions):
                     continue
+                elif text and PAYWALL_RE.search(text) and len(text) < PAYWALL_LINE_MAX:
+                    paywalled = True  # what follows a paywall notice is the offer, not the article
+                    break
                 elif text and _is_paragraph_text(text, headline):
                     blocks.append(f"<p>{piece.strip()}</p>")
+            if paywalled:
+                break
         else:
             block = _clean_block(node, headline)
             if block:
                 blocks.append(block)
     return "\n".join(_without_repeats(blocks)) or None
+
+
+# "This article is for subscribers only", "この記事は会員限定です": the rest of the page is an offer.
+PAYWALL_RE = re.compile(
+    r"\b(?:this (?:article|story|content) is (?:only |exclusively )?(?:available |reserved )?(?:to|for) "
+    r"(?:paying )?(?:subscribers|members)|(?:subscribe|log in|sign in) to (?:continue|keep) reading|"
+    r"dieser (?:artikel|beitrag|inhalt) ist (?:nur |exklusiv )?für (?:abonnenten|abonnentinnen)|"
+    r"cet article est réservé aux abonnés|este (?:artículo|contenido) es exclusivo para suscriptores)\b"
+    r"|この記事は(?:有料)?会員限定|유료\s*회원\s*전용",
+    re.IGNORECASE,
+)
+PAYWALL_LINE_MAX = 160
 
 
 def _without_repeats(blocks: list[str]) -> list[str]:
@@ -373,7 +452,12 @@ def _is_paragraph_text(text: str, headline: set[str]) -> bool:
 
     Table rows of numbers are kept elsewhere; a paragraph of numbers alone is a counter or stamp.
     """
-    return not (NUMBERS_ONLY_RE.fullmatch(text) or _is_boilerplate(text) or _fold(text) in headline)
+    return not (
+        NUMBERS_ONLY_RE.fullmatch(text)
+        or (DATE_STAMP_RE.fullmatch(text) and "年" in text)
+        or _is_boilerplate(text)
+        or _fold(text) in headline
+    )
 
 
 def _clean_block(node, headline: set[str]) -> str | None:
@@ -558,11 +642,13 @@ def _is_boilerplate(text: str) -> bool:
         return True
     if len(text) < 80 and EMAIL_RE.search(text):
         return True
-    if len(text) < 40 and (KOREAN_BYLINE_RE.search(text) or ENGLISH_BYLINE_LINE_RE.match(text)):
+    if len(text) < 40 and (KOREAN_BYLINE_RE.search(text) or BYLINE_LINE_RE.match(text)):
         return True
     if NUMERIC_DATE_RE.fullmatch(text.strip()) or URL_LINE_RE.fullmatch(text):
         return True
     if len(text) < 100 and (PHOTO_CREDIT_RE.search(text) or PROMPT_RE.search(text)):
+        return True
+    if len(text) < CONSENT_LINE_MAX and CONSENT_RE.search(text) or SCRIPT_LITERAL_RE.fullmatch(text):
         return True
     return False
 
