@@ -52,7 +52,16 @@ def _start_worker(crawl_pid: int) -> None:
     (children of the forkserver, not of the crawl) would wait for work forever.
     """
     threading.Thread(target=_watch, args=(crawl_pid,), daemon=True, name="crawl-watch").start()
-    extract_article("<html><body><h1>warm</h1><p>up</p></body></html>", "http://localhost/", Source(name="w"))
+    extract_article(WARM_UP_PAGE, "http://localhost/warm-up", Source(name="warm-up"))
+
+
+# An article long enough for trafilatura's fast pass, as most news pages are: a short one would
+# send the warm-up through the full pass, whose jusText stop lists (every language's, 30 MB a
+# worker) most crawls never need.
+WARM_UP_PARAGRAPH = "<p>Paragraph {} of a warm-up article, written as an article's sentences are.</p>"
+WARM_UP_PAGE = "<html><body><article><h1>Warm-up</h1>{}</article></body></html>".format(
+    "".join(WARM_UP_PARAGRAPH.format(n) for n in range(20))
+)
 
 
 def _ready() -> None:

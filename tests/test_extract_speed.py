@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from crawler.extract.body import extract_body, without_chrome
+from crawler.sources import Source
 
 PAGE = """<html><body>
 <header class="site-header"><nav><a href="/">Home</a></nav><p>Site tagline</p></header>
@@ -31,3 +32,20 @@ def test_extract_body_leaves_the_page_tree_whole():
     body = extract_body(tree, "https://example.com/a")
     assert body and "A sentence of the article." in body and "First!" not in body
     assert lxml_html.tostring(tree) == before  # metadata after it still sees the whole page
+
+
+def test_the_workers_warm_up_page_takes_only_the_fast_pass(monkeypatch):
+    """The full pass loads every language's jusText stop lists (30 MB a worker): not at start-up."""
+    from crawler.extract import body as body_module
+    from crawler.workers import WARM_UP_PAGE, extract_page
+
+    passes = []
+    real = body_module._trafilatura
+    monkeypatch.setattr(
+        body_module,
+        "_trafilatura",
+        lambda tree, url, fast, media=True: passes.append(fast) or real(tree, url, fast, media),
+    )
+    fields = extract_page(WARM_UP_PAGE.encode(), "utf-8", "http://localhost/warm-up", Source(name="warm-up"))
+    assert fields["title"] == "Warm-up" and "Paragraph 19" in fields["body_html"]
+    assert passes == [True]
