@@ -15,6 +15,13 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0
+# Idle connections kept per host for the next request (crawler/handlers.py); Scrapy's pool kept
+# CONCURRENT_REQUESTS_PER_DOMAIN and reopened most. None: CONCURRENT_REQUESTS.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.handlers.KeepAliveDownloadHandler",
+    "https": "crawler.handlers.KeepAliveDownloadHandler",
+}
+NEWS_CONNECTIONS_PER_HOST = None
 DOWNLOAD_TIMEOUT = 30
 # News pages are 50-500 KB; 1 GiB (Scrapy's default) only helps a hostile server.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
