@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks._server import StaticProtocol
 from tests.conftest import run_scrapy
 
 pytestmark = pytest.mark.slow
-
-TYPES = {".html": b"text/html", ".xml": b"application/xml", ".txt": b"text/plain"}
-
 
 ARTICLES = 150
 PAGE = (
@@ -39,57 +37,42 @@ def write_site(root: Path, base: str) -> None:
 
 
 class KeepAliveSite:
-    """Static files over HTTP/1.1 keep-alive on 127.0.0.1, counting connections and requests.
+    """The crawl benchmark's keep-alive static server on 127.0.0.1, in a thread, counting.
 
     (The demo server, `http.server`, answers HTTP/1.0 and closes every connection.)
     """
 
     def __init__(self, root: Path):
-        self.root = root.resolve()
         self.connections = self.requests = 0
-        self.loop = asyncio.new_event_loop()
-        started = threading.Event()
-        threading.Thread(target=self._run, args=(started,), daemon=True).start()
-        started.wait(10)
+        site = self
 
-    def _run(self, started: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.server = self.loop.run_until_complete(asyncio.start_server(self._serve, "127.0.0.1", 0))
+        class Counting(StaticProtocol):
+            def connection_made(self, transport):
+                site.connections += 1
+                super().connection_made(transport)
+
+            def response(self, path: str) -> bytes:
+                site.requests += 1
+                return super().response(path)
+
+        self.loop = asyncio.new_event_loop()
+        self.server = self.loop.run_until_complete(
+            self.loop.create_server(lambda: Counting(root.resolve()), "127.0.0.1", 0)
+        )
         self.port = self.server.sockets[0].getsockname()[1]
-        started.set()
-        self.loop.run_forever()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
         self.server.close()
         self.loop.run_until_complete(self.server.wait_closed())
         self.loop.close()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        try:
-            while head := await reader.readuntil(b"\r\n\r\n"):
-                self.requests += 1
-                path = head.split(b" ", 2)[1].decode("latin-1").split("?", 1)[0]
-                target = (self.root / path.lstrip("/")).resolve()
-                if target.is_relative_to(self.root) and target.is_file():
-                    body = target.read_bytes()
-                    kind = TYPES.get(target.suffix, b"application/octet-stream")
-                    writer.write(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: " + kind
-                        + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
-                    )  # fmt: skip
-                else:
-                    writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-
 
 def crawl(folder: Path, *settings: str) -> tuple[int, int]:
-    folder.mkdir(parents=True)
+    (folder / "site").mkdir(parents=True)
     site = KeepAliveSite(folder / "site")
     try:
         base = f"http://127.0.0.1:{site.port}"
