@@ -47,6 +47,7 @@ def extract_article(
     text = functools.cache(lambda: _visible_text(tree))  # most pages never need it
     title = _title(tree, ld, source, url, trace)
     reference = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
+    # The page's own summaries (JSON-LD, OpenGraph, meta): the description; the standfirst's text.
     summaries = [md.ld_text(ld.get("description"))] + [
         md.meta_content(tree, name) for name in ("og:description", "description", "twitter:description")
     ]
@@ -71,8 +72,7 @@ def extract_article(
         "modified": modified.isoformat() if modified else None,
         "language": language,
         "image": image,
-        "description": md.ld_text(ld.get("description"))
-        or tidy_text(md.meta_content(tree, "og:description", "description", "twitter:description")),
+        "description": next((tidy_text(s) for s in summaries if s), None),
         "section": section,
         "categories": [source.map_category(section)],
         "keywords": _keywords(tree, ld),

@@ -90,7 +90,7 @@ ESCAPED_EMBED_RE = re.compile(r"&lt;(iframe|script|style)\b.*?&lt;/\1&gt;", re.I
 # A paragraph of numbers alone is a counter or a time stamp ("0", "12:58"), not a sentence.
 NUMBERS_ONLY_RE = re.compile(r"[^\w]*\d[\d\W]*")
 # "2025年1月14日 01時28分 (1月14日 01時40分更新)": a time stamp and its update, no words.
-STAMP_CHARS = r"[\s\d年月日時分秒시분초:：./\-()（）,]*"
+STAMP_CHARS = r"[\s\d年月日時分秒:：./\-()（）,]*"
 DATE_STAMP_RE = re.compile(rf"{STAMP_CHARS}(?:(?:更新|配信|公開|掲載){STAMP_CHARS})*")
 URL_LINE_RE = re.compile(r"\s*(?:https?://|www\.)\S+\s*")
 # "By Jane Doe and John Roe", "Von Nina Muster", "Por Ana Pérez": a byline printed as a paragraph.
@@ -648,7 +648,7 @@ def _is_boilerplate(text: str) -> bool:
         return True
     if len(text) < 100 and (PHOTO_CREDIT_RE.search(text) or PROMPT_RE.search(text)):
         return True
-    if len(text) < CONSENT_LINE_MAX and CONSENT_RE.search(text) or SCRIPT_LITERAL_RE.fullmatch(text):
+    if (len(text) < CONSENT_LINE_MAX and CONSENT_RE.search(text)) or SCRIPT_LITERAL_RE.fullmatch(text):
         return True
     return False
 
