@@ -432,3 +432,14 @@ def test_a_description_the_page_does_not_print_is_not_added(monkeypatch):
 def test_a_standfirst_already_in_the_body_is_not_repeated():
     body = extract_article(standfirst_page(f"<p>{STANDFIRST}</p>"), URL)["body_html"]
     assert body.count("The council voted") == 1
+
+
+def test_separators_between_links_do_not_count_as_a_label():
+    items = "".join(
+        f'<li>Profiles of the accused: <a href="/p/{n}a">Jan Novak</a> | <a href="/p/{n}b">Petr Svoboda</a> | '
+        f'<a href="/p/{n}c">Eva Dvorak</a></li>'
+        for n in range(3)
+    )
+    assert lines(f"<p>The story itself is told here.</p><ul>{items}</ul>") == [
+        "<p>The story itself is told here.</p>"
+    ]

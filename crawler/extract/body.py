@@ -490,14 +490,20 @@ def _is_link_list(node) -> bool:
         return False
     linked = 0
     for item in items:
-        size = len("".join(item.itertext()).strip())
-        in_links = sum(len("".join(a.itertext()).strip()) for a in item.iter("a"))
+        size = _letters("".join(item.itertext()))
+        in_links = sum(_letters("".join(a.itertext())) for a in item.iter("a"))
         labelled = in_links >= 0.5 * size and size - in_links <= LINK_LABEL_MAX
         linked += size == 0 or in_links >= 0.8 * size or labelled
     return linked >= 0.7 * len(items)
 
 
 LINK_LABEL_MAX = 25
+# Spaces and the separators printed between links ("Raid in Prague | Raid in Brno") are no label.
+NOT_LABEL_RE = re.compile(r"[\s|·•/,;]+")
+
+
+def _letters(text: str) -> int:
+    return len(NOT_LABEL_RE.sub("", text))
 
 
 def _is_link_only(piece: str, text: str) -> bool:
