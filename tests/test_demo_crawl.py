@@ -41,11 +41,25 @@ def body_parts(body_html: str) -> tuple[list[str], list[str]]:
     paragraphs, headings = [], []
     for child in root:
         text = " ".join(child.text_content().split())
-        if child.tag in ("p", "blockquote") and text:
+        if child.tag in ("p", "blockquote") and text and child.find("img") is None:
             paragraphs.append(text)
         elif child.tag in ("h2", "h3"):
             headings.append(text)
     return paragraphs, headings
+
+
+def table_rows(body_html: str) -> list[list[str]]:
+    """The cells of every table row in a body, as plain text."""
+    root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    return [
+        [" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")] for row in root.iter("tr")
+    ]
+
+
+# Every article of both demo outlets, with its expected fields: (path, expected record).
+ALL_EXPECTED = [(a["path"], a) for a in EXPECTED] + [
+    (a.get("partner_path") or a["path"], a) for a in PARTNER["republished"] + PARTNER["templated"]
+]
 
 
 def read_post(path: Path) -> tuple[dict, str, str]:
@@ -95,6 +109,39 @@ def test_article_fields_match_the_page(demo_run, expected):
     assert paragraphs == expected["paragraphs"]
     assert headings == expected["headings"]
     assert "<script" not in row["body_html"] and "무단전재" not in row["body_html"]
+
+
+@pytest.mark.parametrize("path,expected", ALL_EXPECTED, ids=[p.rsplit("/", 1)[-1] for p, _ in ALL_EXPECTED])
+def test_every_article_of_both_outlets_is_stored_as_printed(demo_run, path, expected):
+    """Headline, date, authors, image, paragraphs, headings and table of each demo article.
+
+    The partner outlet's short templated stories (a few paragraphs, a results table) once
+    came out as the whole page run into one paragraph: byline, share buttons, related links.
+    """
+    row = stored(demo_run)[path]
+    assert row["title"] == expected["headline"]
+    assert datetime.fromisoformat(row["published"]) == datetime.fromisoformat(expected["published"])
+    assert row["authors"] == expected["authors"]
+    assert row["image"] == (demo_run.base + expected["image"] if expected["image"] else None)
+    paragraphs, headings = body_parts(row["body_html"])
+    assert paragraphs == expected["paragraphs"]
+    assert headings == expected["headings"]
+    assert table_rows(row["body_html"]) == expected.get("table", [])
+    for chrome in ("공유하기", "Facebook", "관련기사", "무단전재", "이 자리에 광고", "기자"):
+        assert chrome not in row["body_html"], chrome
+
+
+def test_every_post_body_is_its_article(demo_run):
+    """Each post's body holds its source article's paragraphs and table, nothing else."""
+    by_url = {demo_run.base + path: expected for path, expected in ALL_EXPECTED}
+    posts = sorted((demo_run.out / "_posts").glob("*.md"))
+    assert len(posts) == len(PUBLISHED_PATHS) == 18
+    for post in posts:
+        meta, body, _ = read_post(post)
+        expected = by_url[meta["original_url"]]
+        content = body.removesuffix(FOOTER)
+        assert body_parts(content) == (expected["paragraphs"], expected["headings"]), post.name
+        assert table_rows(content) == expected.get("table", []), post.name
 
 
 def test_feeds_parse_and_list_every_article(demo_run):

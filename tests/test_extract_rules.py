@@ -443,3 +443,65 @@ def test_separators_between_links_do_not_count_as_a_label():
     assert lines(f"<p>The story itself is told here.</p><ul>{items}</ul>") == [
         "<p>The story itself is told here.</p>"
     ]
+
+
+# ---------------------------------------------------------------- a short article is an article
+
+SHORT_TEMPLATED = """
+<header><nav><a href="/">Home</a> | <a href="/news/">News</a></nav></header>
+<main><article class="article-view">
+  <header><h1>[프로야구] 4일 경기 결과…펠리컨스 5연승</h1>
+  <div class="byline">파트너통신 배지성 기자</div><div class="dates">입력 2024.06.04 22:40</div>
+  <div class="share"><a href="#">공유하기</a> <a href="https://facebook.example/">Facebook</a></div></header>
+  <div class="article-body">
+    <p>4일 전국 5개 구장에서 열린 프로야구 정규시즌 경기 결과는 다음과 같다.</p>
+    <table><tr><th>구장</th><th>원정</th><th>점수</th><th>홈</th></tr>
+      <tr><td>잠실</td><td>부산 돌핀스</td><td>3-5</td><td>한강 펠리컨스</td></tr>
+      <tr><td>대전</td><td>인천 씨호크스</td><td>2-7</td><td>대전 스타즈</td></tr></table>
+    <p>한강 펠리컨스는 부산 돌핀스를 5-3으로 꺾고 5연승을 달렸다.</p>
+  </div>
+  <p class="copyright">ⓒ 파트너통신 무단전재 및 재배포 금지</p>
+  <section class="related"><h3>관련기사</h3><ul><li><a href="/a">[날씨] 서울 흐림…낮 최고 22도</a></li>
+  <li><a href="/b">코스피 2,631.57 마감…0.7% 하락</a></li></ul></section>
+</article></main>
+"""
+
+
+def test_a_short_article_with_a_table_keeps_its_paragraphs_and_table():
+    """trafilatura's last resort ran such a page into one paragraph: headline, byline, share buttons."""
+    fields = extract_article(page(body=SHORT_TEMPLATED), URL)
+    root = lxml_html.fragment_fromstring(fields["body_html"], create_parent="div")
+    assert [child.tag for child in root] == ["p", "table", "p"]
+    assert root[0].text_content().startswith("4일 전국 5개 구장에서")
+    assert len(root[1].findall(".//tr")) == 3
+    for chrome in ("경기 결과…펠리컨스", "배지성 기자", "입력 2024", "공유하기", "관련기사", "무단전재", "서울 흐림"):
+        assert chrome not in fields["body_html"], chrome
+
+
+def test_a_body_run_together_with_its_headline_is_a_failed_extraction():
+    run_together = "<html><body><p>The headline of the story Jane Doe 3 June 2024 Share Facebook Twitter The story text.</p></body></html>"
+    assert body_module._runs_together(run_together, ["The headline of the story"])
+    several_blocks = "<html><body><p>The headline of the story, as the first sentence says.</p><p>More text.</p></body></html>"
+    assert not body_module._runs_together(several_blocks, ["The headline of the story"])
+    a_link_to_itself = "<html><body><p>Read it at https://news.example/the-headline-of-the-story-and-more-words-here</p></body></html>"
+    assert not body_module._runs_together(a_link_to_itself, ["The headline of the story"])
+
+
+def test_a_page_whose_text_cannot_be_found_never_gives_its_chrome_as_body():
+    """No article element, no paragraphs: the page's text nodes only. No body beats a run-together one."""
+    chrome = (
+        "<div class='top'><span>Home</span> <span>World</span> <span>Sports</span></div>"
+        "<div class='title'><span>Storm closes the harbour for a third day running</span></div>"
+        "<div class='meta'><span>By Jane Doe</span> <span>3 June 2024</span> <span>Share</span></div>"
+        "<div class='teasers'><span>Markets fall on rate fears</span> <span>Heatwave warning issued</span></div>"
+    )
+    fields = extract_article(
+        page(head="<title>Storm closes the harbour for a third day running</title>", body=chrome), URL
+    )
+    body = fields["body_html"] or ""
+    assert "Storm closes the harbour" not in body and "Jane Doe" not in body and "Share" not in body
+
+
+def test_a_korean_desk_is_no_author_but_a_reporter_is():
+    assert split_names("보도국") == [] and split_names("온라인뉴스팀") == [] and split_names("디지털뉴스부") == []
+    assert split_names("김민국 기자") == ["김민국"]

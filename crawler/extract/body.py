@@ -128,10 +128,41 @@ def extract_body(
         extracted = _trafilatura(page, url, fast=False) or extracted
         if _reads_like_labels(extracted):
             extracted = _without_teasers(page, url, extracted)
+    if _runs_together(extracted, title):
+        extracted = _trafilatura(page, url, fast=True, rescue=False)
+        if not extracted or _runs_together(extracted, title):
+            extracted = _own_blocks(page)
     if not extracted:
         return None
     body = reshape(lxml_html.fromstring(extracted), title, _figure_captions(page))
-    return _with_standfirst(body, page, summaries)
+    body = _with_standfirst(body, page, summaries)
+    if not _has_a_sentence(body):
+        return None  # a few labels, menu entries and teaser titles: the page's chrome, not an article
+    return body
+
+
+def _has_a_sentence(body: str | None) -> bool:
+    """Whether a body holds running text: one block that ends a sentence or is paragraph-long.
+
+    A result of a few menu entries, teaser titles and a byline line has neither: published,
+    it would be the page's chrome. Tables and lists count, as an article of figures is one;
+    so does a long run of short lines (verse, lyrics).
+    """
+    if not body:
+        return False
+    root = lxml_html.fragment_fromstring(body, create_parent="div")
+    blocks = list(root.iter("p", "blockquote", "li", "td", "pre", "h2"))
+    if len(blocks) >= VERSE_BLOCKS:
+        return True
+    for block in blocks:
+        text = (tidy_text(block.text_content()) or "").rstrip("\"'”“»«„’)」』 ")
+        if len(text) >= SENTENCE_MIN or (block.tag != "h2" and LINE_END_RE.search(text) and len(text) > 20):
+            return True
+    return False
+
+
+SENTENCE_MIN = 80
+VERSE_BLOCKS = 6
 
 
 def _with_standfirst(
@@ -266,14 +297,17 @@ def _is_chrome(node) -> bool:
     return True
 
 
-def _trafilatura(tree: lxml_html.HtmlElement, url: str, fast: bool, media: bool = True) -> str | None:
+def _trafilatura(
+    tree: lxml_html.HtmlElement, url: str, fast: bool, media: bool = True, rescue: bool = True
+) -> str | None:
     """trafilatura's HTML output; it copies the tree it is given, so one tree serves every pass.
 
     `trafilatura.extract` also computes a SimHash of the text for its metadata header (a
     millisecond a page) and rebuilds its options each call: we take its two steps, with the
-    options made once per kind of pass.
+    options made once per kind of pass. Without `rescue`, a short result is returned as found
+    instead of being replaced by trafilatura's baseline (the page's text run together).
     """
-    options = _trafilatura_options(fast, media)
+    options = _trafilatura_options(fast, media, rescue)
     options.url = url
     document = trafilatura.bare_extraction(tree, options=options)
     # NFC as extract() returns it: decomposed Hangul or umlauts never match a composed query.
@@ -281,8 +315,8 @@ def _trafilatura(tree: lxml_html.HtmlElement, url: str, fast: bool, media: bool 
 
 
 @functools.cache
-def _trafilatura_options(fast: bool, media: bool) -> Extractor:
-    return Extractor(
+def _trafilatura_options(fast: bool, media: bool, rescue: bool = True) -> Extractor:
+    options = Extractor(
         output_format="html",
         fast=fast,
         comments=False,
@@ -291,6 +325,59 @@ def _trafilatura_options(fast: bool, media: bool) -> Extractor:
         images=media,
         tables=True,
     )
+    if not rescue:
+        # Its baseline runs only on results under this size: a short article is kept as found.
+        options.min_extracted_size = 1
+    return options
+
+
+def _runs_together(extracted: str | None, titles: str | Iterable[str] | None) -> bool:
+    """Whether the result is one paragraph holding the headline and more: the page run together.
+
+    trafilatura's last resort for a short article (its baseline) prints the whole <article>
+    or page as a single paragraph: headline, byline, date line, share buttons and related
+    links in one run. An article of several blocks, or one whose single paragraph only
+    opens with words of its headline, is no such run.
+    """
+    if not extracted:
+        return False
+    headlines = {_fold(t) for t in ([titles] if isinstance(titles, str) else titles or []) if t}
+    headlines = {h for h in headlines if len(h) >= HEADLINE_IN_BLOCK_MIN}
+    body = lxml_html.fromstring(extracted)
+    body = body.find("body") if body.find("body") is not None else body
+    blocks = [child for child in body if isinstance(child.tag, str)]
+    if not headlines or len(blocks) != 1 or blocks[0].tag != "p":
+        return False
+    text = _fold(URL_IN_TEXT_RE.sub(" ", blocks[0].text_content()))
+    return any(h in text and len(text) >= len(h) + RUN_TOGETHER_EXTRA for h in headlines)
+
+
+HEADLINE_IN_BLOCK_MIN = 10
+RUN_TOGETHER_EXTRA = 40
+URL_IN_TEXT_RE = re.compile(r"https?://\S+")
+
+
+def _own_blocks(page: lxml_html.HtmlElement) -> str | None:
+    """The page's own blocks in order, from the element whose own text is the most.
+
+    The fallback where trafilatura finds nothing but the page run together. An element's own
+    text is its paragraphs' and the text it holds directly (`<br>`-separated lines);
+    `reshape` then splits it into paragraphs and drops bylines, date lines and related links
+    block by block, as for any result.
+    """
+    best, best_size = None, OWN_TEXT_MIN
+    for node in page.iter("div", "article", "section", "main", "td", "body"):
+        own = [node.text or ""] + [child.tail or "" for child in node]
+        own += [p.text_content() for p in node.findall("p")]
+        size = len(_fold(" ".join(own)))
+        if size > best_size:
+            best, best_size = node, size
+    if best is None:
+        return None
+    return lxml_html.tostring(copy.deepcopy(best), encoding="unicode", with_tail=False)
+
+
+OWN_TEXT_MIN = 100
 
 
 # Below this many characters of text, the fast pass may have stopped at a teaser or a short

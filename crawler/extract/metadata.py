@@ -189,9 +189,18 @@ def split_names(text: str) -> list[str]:
     for part in NAME_JOINER_RE.split(text):
         part = re.sub(r"\s*(?:선임|수석|전문|객원)?(?:기자|특파원|논설위원|통신원)$", "", part.strip())
         part = NAME_TAG_RE.sub("", part)
-        if part and len(part) <= 60 and not part.lower().startswith("http"):
+        if part and len(part) <= 60 and not part.lower().startswith("http") and not DESK_RE.search(part):
             names.append(part)
     return names
+
+
+# A Korean newsroom desk signs where no reporter does: "보도국", "온라인뉴스팀", "디지털뉴스부". A
+# desk is nobody's name. (English desks, "Newsdesk", "MND Staff", stay: readers and the data
+# sets we measure on credit them as the author.)
+DESK_RE = re.compile(
+    r"^[가-힣]{0,6}(?:뉴스|보도|편집|취재|온라인|디지털|사회|정치|경제|국제|문화|스포츠)(?:국|팀|부|본부|센터|데스크)$",
+    re.IGNORECASE,
+)
 
 
 EMAIL_ONLY_RE = re.compile(r"\s*(?:mailto:)?[\w.+-]+@[\w-]+\.[\w.-]+\s*")
