@@ -505,3 +505,39 @@ def test_a_page_whose_text_cannot_be_found_never_gives_its_chrome_as_body():
 def test_a_korean_desk_is_no_author_but_a_reporter_is():
     assert split_names("보도국") == [] and split_names("온라인뉴스팀") == [] and split_names("디지털뉴스부") == []
     assert split_names("김민국 기자") == ["김민국"]
+
+
+# ---------------------------------------------------------------- transcripts and printed copies
+
+
+def test_speaker_lines_of_a_transcript_are_text_and_related_links_are_not():
+    transcript = (
+        "<div>■ 방송 : 라디오 정치쇼 (FM 103.5 MHz)<br>■ 진행 : 김진행 변호사<br><br>"
+        "▷김진행 : 오늘 사안이 급박해서 인터뷰를 하나 더 준비했습니다. 전화 연결돼 있습니다.<br><br>"
+        "▶이출연 : 안녕하세요. 입장 변화 가능성을 상당히 강하게 보인 것이라고 봅니다.<br><br>"
+        '<a href="/other">▶ 다른 기사: 코스피 2,631.57 마감</a></div>'
+    )
+    kept = lines(transcript)
+    assert kept[0] == "<p>■ 방송 : 라디오 정치쇼 (FM 103.5 MHz)</p>"
+    assert any(line.startswith("<p>▷김진행 : 오늘") for line in kept)
+    assert any(line.startswith("<p>▶이출연 : 안녕하세요.") for line in kept)
+    assert not any("코스피" in line for line in kept)
+
+
+def test_a_print_copy_of_the_article_is_not_a_second_body():
+    paragraphs = [f"문단 {n}: 검찰은 차량 운전자를 상대로 정확한 경위를 수사하고 있습니다." for n in range(5)]
+    screen = "<br><br>".join(paragraphs)
+    html = (
+        f'<h2 class="blind">기사 본문 영역</h2><div id="cont_newstext">{screen}</div>'
+        f'<div class="hide" id="print"><div class="view_con_text">{screen}</div></div>'
+    )
+    body = extract_article(page(head="<title>멕시코 실종자 모두 발견</title>", body=html), URL)["body_html"]
+    texts = [" ".join(p.text_content().split()) for p in lxml_html.fragment_fromstring(body, create_parent="div")]
+    assert texts == paragraphs
+
+
+def test_a_recurring_run_of_short_blocks_stays():
+    blocks = ["<h2>Plan A</h2>", "<p>Eggs and asparagus, one cup.</p>", "<p>Portion: one green.</p>"]
+    blocks += ["<p>A long explanation of the plan, why it works, and what to expect of it over weeks.</p>" * 3]
+    blocks += ["<h2>Plan B</h2>", "<p>Eggs and asparagus, one cup.</p>", "<p>Portion: one green.</p>"]
+    assert body_module._without_second_copy(blocks) == blocks

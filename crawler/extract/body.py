@@ -29,8 +29,10 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 COPYRIGHT_RE = re.compile(
     r"ⓒ|©|\(c\)\s|copyright|무단\s*전재|재배포\s*금지|all rights reserved|저작권자", re.IGNORECASE
 )
+# Lines led by ▶ ■ ◆ are related links where they are links (dropped as link-only paragraphs)
+# and speaker or programme lines of a transcript where they are text: the mark alone says nothing.
 RELATED_RE = re.compile(
-    r"^\s*(?:[▶▷►☞→■□◆◇]|\[?관련\s*기사\]?|관련기사|Related(?: articles?| stories| coverage)?\s*:|"
+    r"^\s*[▶▷►☞→■□◆◇]?\s*(?:\[?관련\s*기사\]?|관련기사|Related(?: articles?| stories| coverage)?\s*:|"
     r"Read more\b|See also\b|More on this\b|Recommended\b)",
     re.IGNORECASE,
 )
@@ -233,11 +235,22 @@ def without_chrome(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
             node.drop_tree()
     for card in TEASER_CARDS_XPATH(tree):
         card.drop_tree()
+    for label in SCREEN_READER_XPATH(tree):
+        label.drop_tree()
     _keep_embedded_posts(tree)
     _captions_into_images(tree)
     return tree
 
 
+# Text for screen readers only ("기사 본문 영역", "Skip to content"): the accessibility classes of
+# Bootstrap, WordPress, Tailwind and Korean portals ("blind", "screen_out"); labels, never article text.
+SCREEN_READER_XPATH = etree.XPath(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' blind ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' sr-only ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' screen-reader-text ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' visually-hidden ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' screen_out ')][not(.//p)]"
+)
 # A link wrapped around a paragraph or a heading: a teaser card for another story. An article's
 # paragraphs hold their links inside sentences; no paragraph sits inside a link.
 TEASER_CARDS_XPATH = etree.XPath("//a[.//p or .//h2 or .//h3 or .//h4 or .//h5 or .//h6]")
@@ -493,7 +506,49 @@ def reshape(
             block = _clean_block(node, headline)
             if block:
                 blocks.append(block)
-    return "\n".join(_without_repeats(blocks)) or None
+    return "\n".join(_without_repeats(_without_second_copy(blocks))) or None
+
+
+def _without_second_copy(blocks: list[str]) -> list[str]:
+    """Blocks without a second printing of the article: a run of blocks that repeats an earlier run.
+
+    Pages carry a print copy, a mobile copy or an e-mail copy of the text beside the one on
+    screen; extracted together, the article comes out twice. Runs of consecutive blocks equal,
+    in order, to earlier ones are that copy where one of them is a good part of the text.
+    Single repeated blocks (a summary printed again, a refrain) and short repeated runs (a
+    meal plan's recurring dishes) stay.
+    """
+    texts = [_fold(lxml_html.fromstring(f"<div>{block}</div>").text_content()) for block in blocks]
+    first = {}
+    for index, text in enumerate(texts):
+        first.setdefault(text, index)
+    drop: set[int] = set()
+    longest = 0
+    index = 0
+    while index < len(texts):
+        start = first[texts[index]]
+        length = 0
+        while (
+            index + length < len(texts)
+            and start + length < index
+            and len(texts[index + length]) >= SECOND_COPY_MIN
+            and texts[start + length] == texts[index + length]
+        ):
+            length += 1
+        if start < index and length >= SECOND_COPY_RUN:
+            drop.update(range(index, index + length))
+            longest = max(longest, sum(len(text) for text in texts[index : index + length]))
+            index += length
+        else:
+            index += 1
+    if longest < SECOND_COPY_SHARE * sum(len(text) for text in texts):
+        return blocks
+    return [block for index, block in enumerate(blocks) if index not in drop]
+
+
+SECOND_COPY_RUN = 2
+SECOND_COPY_SHARE = 0.15
+SECOND_COPY_MIN = 20
 
 
 # "This article is for subscribers only", "この記事は会員限定です": the rest of the page is an offer.
