@@ -541,3 +541,29 @@ def test_a_recurring_run_of_short_blocks_stays():
     blocks += ["<p>A long explanation of the plan, why it works, and what to expect of it over weeks.</p>" * 3]
     blocks += ["<h2>Plan B</h2>", "<p>Eggs and asparagus, one cup.</p>", "<p>Portion: one green.</p>"]
     assert body_module._without_second_copy(blocks) == blocks
+
+
+def test_a_client_rendered_page_gives_the_text_of_its_embedded_state():
+    state = {
+        "headlines": {"basic": "건설현장 갈취 조폭 검거"},
+        "subheadlines": {"basic": "조폭 3명 등 가담한 6명 구속"},
+        "content_elements": [
+            {"type": "image", "url": "https://img.example/1.jpg"},
+            {"type": "text", "content": "건설현장을 찾아다니며 현장소장 등을 협박한 조직폭력배들이 검거됐다."},
+            {"type": "text", "content": "경찰은 간부 6명을 구속해 검찰에 송치했다고 5일 밝혔다."},
+        ],
+    }
+    html = page(
+        head="<title>건설현장 갈취 조폭 검거</title>",
+        body='<div id="fusion-app">Could not render component</div>'
+        f"<script>Fusion.globalContent={json.dumps(state, ensure_ascii=False)};Fusion.x=1;</script>",
+    )
+    body = extract_article(html, URL)["body_html"]
+    texts = [p.text_content() for p in lxml_html.fragment_fromstring(body, create_parent="div")]
+    assert texts == ["조폭 3명 등 가담한 6명 구속"] + [e["content"] for e in state["content_elements"][1:]]
+    next_data = {"props": {"pageProps": {"story": {"blocks": [
+        {"type": "paragraph", "text": "First paragraph of a Next.js story, long enough to read."},
+        {"type": "paragraph", "text": "Second paragraph of the same story, as the page will draw it."},
+    ]}}}}  # fmt: skip
+    html = page(body=f'<div id="__next"></div><script id="__NEXT_DATA__" type="application/json">{json.dumps(next_data)}</script>')
+    assert "Second paragraph of the same story" in extract_article(html, URL)["body_html"]

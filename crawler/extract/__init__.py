@@ -18,8 +18,9 @@ from lxml import html as lxml_html
 from w3lib.encoding import html_to_unicode
 
 from crawler.extract import metadata as md
-from crawler.extract.body import extract_body, select
+from crawler.extract.body import extract_body, reshape, select
 from crawler.extract.dates import find_labelled_dates, first_date_in, parse_date
+from crawler.extract.state import embedded_state, state_article
 from crawler.sources import Source
 from crawler.text import plain_text, tidy_text
 from crawler.urls import is_article_canonical, site_of
@@ -42,6 +43,7 @@ def extract_article(
     if tree is None:
         return {"url": url}
     ld = md.json_ld_article(tree)
+    states = embedded_state(tree)
     for junk in tree.xpath("//script[not(@type='application/ld+json')]|//style|//noscript"):
         junk.drop_tree()
     text = functools.cache(lambda: _visible_text(tree))  # most pages never need it
@@ -56,6 +58,11 @@ def extract_article(
     )
     if trace is not None:
         trace["body"] = "source selector" if "body" in source.selectors else "main text (trafilatura)"
+    if states and "body" not in source.selectors:
+        from_state = _state_body(states, title)
+        if from_state and len(plain_text(from_state) or "") > 2 * len(plain_text(body or "") or ""):
+            body = from_state
+            _traced(trace, "body", "embedded page state (client-rendered page)")
 
     language = _language(tree, body or text(), source)
     languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
@@ -83,6 +90,19 @@ def extract_article(
 # Comments go at parse time: React pages put `<!-- -->` inside sentences, and trafilatura
 # handed a tree with comment nodes drops the text that follows them.
 PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+
+
+def _state_body(states: list, title: str | None) -> str | None:
+    """The body a client-rendered page keeps in its embedded state, as paragraphs."""
+    article = state_article(states)
+    if not article:
+        return None
+    paragraphs = ([article["standfirst"]] if article.get("standfirst") else []) + article["paragraphs"]
+    fragment = "".join(f"<p>{text}</p>" for text in paragraphs)
+    try:
+        return reshape(lxml_html.fromstring(f"<div>{fragment}</div>"), title)
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def parse_html(html: str | bytes, url: str) -> lxml_html.HtmlElement | None:
