@@ -567,3 +567,42 @@ def test_a_client_rendered_page_gives_the_text_of_its_embedded_state():
     ]}}}}  # fmt: skip
     html = page(body=f'<div id="__next"></div><script id="__NEXT_DATA__" type="application/json">{json.dumps(next_data)}</script>')
     assert "Second paragraph of the same story" in extract_article(html, URL)["body_html"]
+
+
+# ---------------------------------------------------------------- Korean bylines and site prefixes
+
+
+@pytest.mark.parametrize(
+    "byline,names",
+    [("서울=이정준 기자", ["이정준"]), ("스포츠조선=선수민 기자", ["선수민"]), ("이정화 에디터", ["이정화"]), ("홍길동 인턴기자", ["홍길동"])],
+)
+def test_korean_bylines_keep_the_name_only(byline, names):
+    assert split_names(byline) == names
+
+
+def test_the_outlets_own_name_gives_way_to_the_reporter_printed_on_the_page():
+    html = page(
+        head='<meta property="og:site_name" content="예시일보"><meta name="author" content="예시일보">',
+        body=f"<h1>정부, 새 정책 발표</h1><p>예시일보 김기자 기자</p>{PARAGRAPHS}",
+    )
+    assert extract_article(html, URL)["authors"] == ["김기자"]
+
+
+def test_a_client_rendered_page_credits_the_byline_it_prints():
+    state = {
+        "credits": {"by": [{"name": "상은 권", "additional_properties": {"original": {"byline": "권상은 기자"}}}]},
+        "content_elements": [{"type": "text", "content": f"문단 {n}입니다. 경찰은 간부들을 구속했다."} for n in range(3)],
+    }
+    html = page(
+        head='<meta property="og:site_name" content="예시일보"><meta name="author" content="예시일보">',
+        body=f"<script>Fusion.globalContent={json.dumps(state, ensure_ascii=False)};</script>",
+    )
+    assert extract_article(html, URL)["authors"] == ["권상은"]
+
+
+def test_a_site_name_printed_before_the_headline_is_cut():
+    html = page(
+        head='<meta property="og:site_name" content="대전일보"><title>대전일보 모바일 :: 코로나19 극복 성금 기탁 줄 잇는다</title>',
+        body=PARAGRAPHS,
+    )
+    assert extract_article(html, URL)["title"] == "코로나19 극복 성금 기탁 줄 잇는다"

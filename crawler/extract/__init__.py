@@ -58,8 +58,9 @@ def extract_article(
     )
     if trace is not None:
         trace["body"] = "source selector" if "body" in source.selectors else "main text (trafilatura)"
-    if states and "body" not in source.selectors:
-        from_state = _state_body(states, title)
+    from_state_article = state_article(states) if states else {}
+    if from_state_article and "body" not in source.selectors:
+        from_state = _state_body(from_state_article, title)
         if from_state and len(plain_text(from_state) or "") > 2 * len(plain_text(body or "") or ""):
             body = from_state
             _traced(trace, "body", "embedded page state (client-rendered page)")
@@ -74,7 +75,9 @@ def extract_article(
     return {
         "url": _canonical(tree, url),
         "title": title,
-        "authors": _authors(tree, ld, text, trace),
+        "authors": _authors(
+            tree, ld, text, trace, _site_names(tree, ld, url), from_state_article.get("bylines") or []
+        ),
         "published": published.isoformat() if published else None,
         "modified": modified.isoformat() if modified else None,
         "language": language,
@@ -92,11 +95,8 @@ def extract_article(
 PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
 
 
-def _state_body(states: list, title: str | None) -> str | None:
+def _state_body(article: dict, title: str | None) -> str | None:
     """The body a client-rendered page keeps in its embedded state, as paragraphs."""
-    article = state_article(states)
-    if not article:
-        return None
     paragraphs = ([article["standfirst"]] if article.get("standfirst") else []) + article["paragraphs"]
     fragment = "".join(f"<p>{text}</p>" for text in paragraphs)
     try:
@@ -231,8 +231,20 @@ def _site_names(tree, ld: dict, url: str) -> list[str]:
     return [f for f in (_fold(n) for n in names if n) if len(f) >= 2]
 
 
+# "Site :: Headline", "Site | Headline", "Site » Headline": the site's name printed before the headline.
+SITE_PREFIX_RE = re.compile(r"^(?P<head>[^|:：»›]{2,40}?)\s*(?:::|\||»|›)\s*(?P<rest>\S.{4,})$")
+
+
 def _strip_site_name(title: str | None, names: list[str]) -> str | None:
     title = tidy_text(title)
+    prefix = SITE_PREFIX_RE.match(title or "")
+    if (
+        prefix
+        and len(prefix["rest"]) > len(prefix["head"])
+        and any(name in _fold(prefix["head"]) for name in names)
+        and not any(name in _fold(prefix["rest"]) for name in names)
+    ):
+        title = prefix["rest"]
     for _ in range(2):  # "Headline | Section | Site"
         match = SITE_SUFFIX_RE.match(title or "")
         if not match:
@@ -348,11 +360,19 @@ def _htmldate(tree) -> str | None:
         return None
 
 
-def _authors(tree, ld: dict, text: Callable[[], str], trace: dict | None = None) -> list[str]:
-    """JSON-LD authors, else meta author, else the byline printed on the page.
+def _authors(
+    tree,
+    ld: dict,
+    text: Callable[[], str],
+    trace: dict | None = None,
+    site_names: list[str] = (),
+    state_bylines: list[str] = (),
+) -> list[str]:
+    """JSON-LD authors, else meta author, else the byline printed on the page or kept in its state.
 
     A JSON-LD author that names only organizations (the paper itself, often) comes last: a
     reporter's byline on the page says more, and the organization stands in where there is none.
+    So does the outlet's own name filed as the author where the page credits a reporter.
     """
     filed = md.ld_people(ld.get("author")) or md.ld_people(ld.get("creator"))
     people = md.ld_people(ld.get("author"), organizations=False) or md.ld_people(
@@ -365,12 +385,22 @@ def _authors(tree, ld: dict, text: Callable[[], str], trace: dict | None = None)
     if not names:
         signal = "byline in the text"
         names = md.visible_authors(tree, text())
+    if not names or all(_fold(name) in site_names for name in names):
+        credited = [n for byline in state_bylines for n in md.split_names(byline)]
+        if names:  # only the outlet's own name: a reporter printed as "OOO 기자" says more
+            credited = credited or md.korean_bylines(text()[:KOREAN_BYLINE_SPAN])
+        credited = [n for n in credited if _fold(n) not in site_names]
+        if credited:
+            names, signal = credited, "reporter credited beside the outlet's own name"
     if not names and filed:
         signal = "JSON-LD author (an organization)"
         names = filed
     if names:
         _traced(trace, "authors", signal)
     return list(dict.fromkeys(n for n in names if n))
+
+
+KOREAN_BYLINE_SPAN = 4000
 
 
 def _meta_authors(tree) -> list[str]:

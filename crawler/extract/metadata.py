@@ -22,7 +22,7 @@ ARTICLE_TYPES = {
 }  # fmt: skip
 # Korean and English byline forms: "홍길동 기자", "홍길동 특파원", "By Jane Doe and John Roe".
 KOREAN_BYLINE_RE = re.compile(
-    r"(?:^|[\s(\[/=·,])([가-힣]{2,4})\s?(?:선임|수석|전문|객원)?(?:기자|특파원|논설위원|앵커|통신원|기상캐스터)(?![가-힣])"
+    r"(?:^|[\s(\[/=·,])([가-힣]{2,4})\s?(?:선임|수석|전문|객원)?(?:인턴기자|기자|특파원|논설위원|앵커|통신원|기상캐스터|에디터)(?![가-힣])"
 )
 # Several reporters on one byline: "홍길동·김철수 기자", "홍길동, 김철수 기자".
 KOREAN_BYLINE_LIST_RE = re.compile(
@@ -187,13 +187,18 @@ def split_names(text: str) -> list[str]:
     text = re.sub(r"\S+@\S+", "", text)
     names = []
     for part in NAME_JOINER_RE.split(text):
-        part = re.sub(r"\s*(?:선임|수석|전문|객원)?(?:기자|특파원|논설위원|통신원)$", "", part.strip())
+        part = KOREAN_TITLE_RE.sub("", part.strip())
+        part = KOREAN_DATELINE_RE.sub("", part)
         part = NAME_TAG_RE.sub("", part)
         if part and len(part) <= 60 and not part.lower().startswith("http") and not DESK_RE.search(part):
             names.append(part)
     return names
 
 
+# A Korean reporter's title after the name: "기자", "선임기자", "특파원", "에디터".
+KOREAN_TITLE_RE = re.compile(r"\s*(?:선임|수석|전문|객원)?(?:인턴기자|기자|특파원|논설위원|통신원|에디터)$")
+# The place a Korean byline is filed from, before the name: "서울=이정준 기자", "스포츠조선=선수민".
+KOREAN_DATELINE_RE = re.compile(r"^[^\W\d_]{1,12}\s*=\s*(?=[가-힣]{2,4}$)")
 # A Korean newsroom desk signs where no reporter does: "보도국", "온라인뉴스팀", "디지털뉴스부". A
 # desk is nobody's name. (English desks, "Newsdesk", "MND Staff", stay: readers and the data
 # sets we measure on credit them as the author.)

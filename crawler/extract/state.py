@@ -43,15 +43,36 @@ def embedded_state(tree) -> list[Any]:
 
 
 def state_article(states: list[Any]) -> dict[str, Any]:
-    """{"paragraphs": [...], "standfirst": str | None} of the longest run of text elements."""
+    """{"paragraphs", "standfirst", "bylines"} of the longest run of text elements in the states."""
     best: list[str] = []
-    standfirst = None
+    story: dict = {}
     for state in states:
         for node, paragraphs in _text_lists(state, 0):
             if sum(map(len, paragraphs)) > sum(map(len, best)):
-                best = paragraphs
-                standfirst = _standfirst(node)
-    return {"paragraphs": best, "standfirst": standfirst} if best else {}
+                best, story = paragraphs, node
+    if not best:
+        return {}
+    return {"paragraphs": best, "standfirst": _standfirst(story), "bylines": _bylines(story)}
+
+
+def _bylines(node: dict) -> list[str]:
+    """The story's credited people (Arc's `credits.by`): the printed byline where filed, else the name.
+
+    Arc files Korean names given-name first ("상은 권"); the byline it prints ("권상은 기자") is
+    the name as readers know it.
+    """
+    credits = node.get("credits")
+    people = credits.get("by") if isinstance(credits, dict) else None
+    bylines = []
+    for person in people if isinstance(people, list) else []:
+        if not isinstance(person, dict):
+            continue
+        original = (person.get("additional_properties") or {}).get("original") or {}
+        value = original.get("byline") if isinstance(original, dict) else None
+        value = value if isinstance(value, str) and value.strip() else person.get("name")
+        if isinstance(value, str) and value.strip():
+            bylines.append(value)
+    return bylines
 
 
 def _text_lists(value: Any, depth: int):
