@@ -606,3 +606,29 @@ def test_a_site_name_printed_before_the_headline_is_cut():
         body=PARAGRAPHS,
     )
     assert extract_article(html, URL)["title"] == "코로나19 극복 성금 기탁 줄 잇는다"
+
+
+def test_json_ld_image_versions_give_the_largest():
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "A story",
+        "image": [
+            "https://img.example/news/201775214.jpg",
+            "https://img.example/news/201775214_1280.jpg",
+            "https://img.example/news/201775214_700.jpg",
+        ],
+    }
+    assert extract_article(page(body=PARAGRAPHS, ld=ld), URL)["image"] == "https://img.example/news/201775214_1280.jpg"
+
+
+def test_the_picture_at_the_top_of_the_article_text_is_the_lead_image():
+    body = (
+        '<div itemprop="articleBody"><div class="photo"><img src="https://img.example/placeholder.png" '
+        'data-src="//img.example/news/wheelchair_1280.jpg" alt="휠체어"></div>'
+        f"<br>{PARAGRAPHS}<img src='https://img.example/news/train.jpg'></div>"
+    )
+    html = page(head='<meta property="og:image" content="https://img.example/news/train.jpg">', body=body)
+    assert extract_article(html, URL)["image"] == "https://img.example/news/wheelchair_1280.jpg"
+    text_first = f'<div itemprop="articleBody">{PARAGRAPHS}<img src="https://img.example/news/late.jpg"></div>'
+    html = page(head='<meta property="og:image" content="https://img.example/news/train.jpg">', body=text_first)
+    assert extract_article(html, URL)["image"] == "https://img.example/news/train.jpg"

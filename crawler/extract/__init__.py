@@ -441,7 +441,8 @@ def _image(tree, ld: dict, body: str | None, url: str, trace: dict | None = None
         else None
     )
     candidates = [
-        md.ld_image(ld.get("image")),
+        _lead_image(tree),
+        _largest_version(ld.get("image"), url),
         md.meta_content(tree, "og:image", "og:image:url", "og:image:secure_url"),
         md.meta_content(tree, "twitter:image", "twitter:image:src"),
     ]
@@ -461,7 +462,37 @@ def _image(tree, ld: dict, body: str | None, url: str, trace: dict | None = None
     return None
 
 
-IMAGE_SIGNALS = ("JSON-LD image", "og:image", "twitter:image", "first image of the body")
+# The element that marks the article's text (schema.org microdata), where the lead image is printed.
+ARTICLE_BODY_XPATH = etree.XPath('//*[@itemprop="articleBody"]')
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "src")
+LEAD_TEXT_MIN = 20
+
+
+def _lead_image(tree) -> str | None:
+    """The picture printed at the top of the article's text, before its first sentence.
+
+    Marked by `itemprop="articleBody"`, the text's own first picture is the article's lead
+    image, even where the social card (og:image) shows another. A lazy image's real address
+    is in its data attribute; its `src` is a placeholder.
+    """
+    for container in ARTICLE_BODY_XPATH(tree)[:1]:
+        for node in container.iter():
+            if node.tag == "img":
+                return next((node.get(a).strip() for a in LAZY_SOURCES if (node.get(a) or "").strip()), None)
+            if isinstance(node.tag, str) and len((node.text or "").strip()) >= LEAD_TEXT_MIN:
+                return None
+            if len((node.tail or "").strip()) >= LEAD_TEXT_MIN:
+                return None
+    return None
+
+
+IMAGE_SIGNALS = (
+    "printed at the top of the article's text",
+    "JSON-LD image",
+    "og:image",
+    "twitter:image",
+    "first image of the body",
+)
 
 
 # Size marks that CDNs and CMSs put in image names, one name part each: "-706x386", "_M650x433",
@@ -497,16 +528,38 @@ def _printed_version(tree, image: str, url: str) -> str:
     return found if found and urlsplit(found).scheme in ("http", "https") else image
 
 
+def _largest_version(value, url: str) -> str | None:
+    """The first JSON-LD image, at the largest of the sizes the list files of that same picture.
+
+    Publishers list one picture in several renditions (`201775214.jpg`, `…_1280.jpg`,
+    `…_700.jpg`); the first is not always the largest.
+    """
+    first = md.ld_image(value)
+    if not first or not isinstance(value, list):
+        return first
+    stem = _image_stem(first)
+    versions = [v for v in (md.ld_image(item) for item in value) if v and _image_stem(v) == stem]
+    return max(versions, key=_named_width, default=first)
+
+
 def _image_stem(image: str) -> str:
     """An image's file name without extensions and size marks: the same picture at any size."""
     name = unquote(urlsplit(image).path.rsplit("/", 1)[-1]).split("=", 1)[0]
     name = IMAGE_EXTENSION_RE.sub("", name)
     parts = [part for part in NAME_PART_RE.split(name) if part and not SIZE_PART_RE.fullmatch(part)]
+    if len(parts) > 1 and WIDTH_SUFFIX_RE.fullmatch(parts[-1]):
+        parts = parts[:-1]  # "201775214_1280": a width after the picture's own name
     return "-".join(parts).lower()
 
 
+# A bare width as the last part of an image name: "_1280", "-700".
+WIDTH_SUFFIX_RE = re.compile(r"\d{3,4}")
+
+
 def _named_width(image: str) -> int:
-    match = re.search(r"(\d{2,4})x\d{2,4}", image)
+    match = re.search(r"(\d{2,4})x\d{2,4}", image) or re.search(
+        r"[-_](\d{3,4})(?:\.\w{3,4})?(?:[?#]|$)", urlsplit(image).path
+    )
     return int(match[1]) if match else 0
 
 
