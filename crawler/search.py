@@ -34,7 +34,8 @@ def index_text(text: str | None) -> str:
     """The text as the index holds it: CJK runs replaced by their character bigrams."""
     if not text:
         return ""
-    return CJK_RUN_RE.sub(lambda m: f" {_bigrams(m[0])} ", unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")  # a soft hyphen splits no word
+    return CJK_RUN_RE.sub(lambda m: f" {_bigrams(m[0])} ", text)
 
 
 def _bigrams(run: str) -> str:

@@ -632,3 +632,76 @@ def test_the_picture_at_the_top_of_the_article_text_is_the_lead_image():
     text_first = f'<div itemprop="articleBody">{PARAGRAPHS}<img src="https://img.example/news/late.jpg"></div>'
     html = page(head='<meta property="og:image" content="https://img.example/news/train.jpg">', body=text_first)
     assert extract_article(html, URL)["image"] == "https://img.example/news/train.jpg"
+
+
+# ---------------------------------------------------------------- markup that used to lose fields
+
+
+def test_a_page_that_starts_with_an_xml_declaration_keeps_its_fields():
+    html = '<?xml version="1.0" encoding="iso-8859-1"?>' + page(body=f"<h1>Déclaré en XML, le titre</h1>{PARAGRAPHS}")
+    for given in (html, html.encode("iso-8859-1", "replace")):
+        fields = extract_article(given, URL)
+        assert fields["title"] == "Déclaré en XML, le titre" if isinstance(given, str) else fields["title"]
+        assert "Paragraph 5 of the story" in fields["body_html"]
+
+
+def test_text_after_inline_code_and_after_a_block_stays():
+    more = "".join(f"<p>Later paragraph {n} says what came after, with other details.</p>" for n in range(3))
+    html = page(body=f"<h1>Code story</h1>{PARAGRAPHS}<p>Call <code>foo()</code> and the rest of the sentence follows.</p>{more}")
+    body = extract_article(html, URL)["body_html"]
+    assert "<p>Call <code>foo()</code> and the rest of the sentence follows.</p>" in body
+    assert lines("<div><p>One paragraph of text.</p>And the loose text after it, a sentence too.</div>") == [
+        "<p>One paragraph of text.</p>",
+        "<p>And the loose text after it, a sentence too.</p>",
+    ]
+
+
+def test_a_control_character_reference_in_one_link_does_not_suppress_the_body():
+    hostile = '<p><a href="https://x.example/&#14;a" title="&#x1F;">a link</a> and text after it that is long enough.</p>'
+    body = extract_article(page(body=f"<h1>Control story</h1>{PARAGRAPHS}{hostile}"), URL)["body_html"]
+    assert "Paragraph 5 of the story" in body and "text after it" in body
+    assert extract_article(page(body="<h1>Dash &#8211; kept</h1>" + PARAGRAPHS), URL)["title"] == "Dash – kept"
+
+
+def test_srcset_urls_with_commas_are_whole_urls():
+    from crawler.extract import srcset_candidates
+
+    srcset = "https://img.example/c_fill,w_400/a/harbour-storm.jpg 400w, https://img.example/c_fill,w_1200/a/harbour-storm.jpg 1200w"
+    assert srcset_candidates(srcset) == [
+        ("https://img.example/c_fill,w_400/a/harbour-storm.jpg", "400w"),
+        ("https://img.example/c_fill,w_1200/a/harbour-storm.jpg", "1200w"),
+    ]
+    html = page(
+        head='<meta property="og:image" content="https://img.example/a/harbour-storm.jpg">',
+        body=f'<h1>Srcset story</h1><img srcset="{srcset}">{PARAGRAPHS}',
+    )
+    assert extract_article(html, URL)["image"] == "https://img.example/c_fill,w_1200/a/harbour-storm.jpg"
+
+
+def test_json_ld_in_cdata_is_read():
+    ld = '{"@type":"NewsArticle","headline":"CDATA headline","datePublished":"2023-11-01T11:35:00+01:00","author":{"@type":"Person","name":"Jana Nováková"}}'
+    html = page(head=f'<script type="application/ld+json">//<![CDATA[\n{ld}\n//]]></script>', body=PARAGRAPHS)
+    fields = extract_article(html, URL)
+    assert (fields["title"], fields["published"], fields["authors"]) == (
+        "CDATA headline", "2023-11-01T11:35:00+01:00", ["Jana Nováková"]
+    )
+
+
+def test_the_json_ld_name_that_the_h1_prints_beats_a_descriptive_headline():
+    ld = {"@type": "Article", "name": "Hermitian matrix", "headline": "matrix equal to its conjugate-transpose"}
+    assert extract_article(page(body=f"<h1>Hermitian matrix</h1>{PARAGRAPHS}", ld=ld), URL)["title"] == "Hermitian matrix"
+
+
+@pytest.mark.parametrize(
+    "lang,printed,expected",
+    [
+        ("de", "Veröffentlicht am 01.11.2023 11:35", "2023-11-01T11:35:00+01:00"),
+        ("de-AT", "Stand: 25.01.2022", "2022-01-25T00:00:00+01:00"),
+        ("ru", "15 августа 2016", "2016-08-15T00:00:00"),
+        ("is-IS", "16. apríl 2025 kl. 23:40", "2025-04-16T23:40:00+00:00"),
+    ],
+)
+def test_dates_printed_in_local_forms_are_read_in_the_page_zone(lang, printed, expected):
+    html = f'<html lang="{lang}"><body><h1>Local date story</h1><p class="date">{printed}</p>{PARAGRAPHS}</body></html>'
+    published = extract_article(html, URL)["published"]
+    assert published and published.startswith(expected), published

@@ -173,3 +173,9 @@ def test_the_search_command_refuses_an_empty_query_and_a_missing_archive(tmp_pat
     missing = run_scrapy("search", "정부", "-s", f"NEWS_DB_PATH={tmp_path / 'news.db'}")
     assert missing.returncode == 2 and "no archive at" in missing.stderr
     assert not (tmp_path / "news.db").exists()
+
+
+def test_a_soft_hyphen_splits_no_indexed_word():
+    from crawler.search import index_text
+
+    assert index_text("Donau\u00addampf\u00adschiff") == "Donaudampfschiff"

@@ -10,8 +10,10 @@ import copy
 import functools
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -27,7 +29,17 @@ from crawler.urls import is_article_canonical, site_of
 
 HANGUL_RE = re.compile(r"[가-힣]")
 # Where a source sets no time zone, dates printed without offset are read in its language's.
-LANGUAGE_ZONES = {"ko": "Asia/Seoul", "ja": "Asia/Tokyo", "zh": "Asia/Shanghai", "vi": "Asia/Ho_Chi_Minh"}
+# Languages whose readers live, nearly all, in one time zone (not en, es, pt, fr, ru, ar: spread
+# over continents; their pages need a country in their locale, or the source's `timezone`).
+LANGUAGE_ZONES = {
+    "ko": "Asia/Seoul", "ja": "Asia/Tokyo", "zh": "Asia/Shanghai", "vi": "Asia/Ho_Chi_Minh",
+    "de": "Europe/Berlin", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw",
+    "cs": "Europe/Prague", "sk": "Europe/Bratislava", "hu": "Europe/Budapest", "sv": "Europe/Stockholm",
+    "da": "Europe/Copenhagen", "nb": "Europe/Oslo", "nn": "Europe/Oslo", "no": "Europe/Oslo",
+    "fi": "Europe/Helsinki", "el": "Europe/Athens", "tr": "Europe/Istanbul", "ro": "Europe/Bucharest",
+    "bg": "Europe/Sofia", "hr": "Europe/Zagreb", "sl": "Europe/Ljubljana", "is": "Atlantic/Reykjavik",
+    "he": "Asia/Jerusalem", "th": "Asia/Bangkok",
+}  # fmt: skip
 
 
 def extract_article(
@@ -111,10 +123,23 @@ def parse_html(html: str | bytes, url: str) -> lxml_html.HtmlElement | None:
         html = decode_html(html)
     if not html or not html.strip():
         return None
+    html = XML_DECLARATION_RE.sub("", html, count=1)
+    html = CONTROL_REFERENCE_RE.sub("", html)
     try:
         return lxml_html.document_fromstring(html, parser=PARSER, base_url=url)
     except (etree.ParserError, ValueError):
         return None
+
+
+# `<?xml version="1.0" encoding="iso-8859-1"?>` before the page: lxml refuses a decoded string
+# that carries an encoding declaration, and the page would lose every field.
+XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Numeric references to C0 control characters (`&#14;`, `&#x1F;`): no text holds them, and one
+# in an attribute makes lxml refuse the extracted tree, the whole body with it. Soft hyphens
+# (U+00AD, `&shy;`) are line-break hints, not text.
+CONTROL_REFERENCE_RE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])(?!\d)|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?"
+)
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
@@ -167,6 +192,10 @@ def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) 
     ]
     names = _site_names(tree, ld, url)
     cleaned = [_strip_site_name(md.unescape_all(c), names) for c in candidates]
+    ld_name = md.ld_text(ld.get("name"))
+    if headings and ld_name and _fold(ld_name) == _fold(headings[0]) != _fold(cleaned[0] or ""):
+        _traced(trace, "title", "<h1> (agrees with the JSON-LD name; its headline is a description)")
+        return headings[0]
     for heading in headings:  # the printed headline, where the filed one agrees with it
         if cleaned[0] and _fold(heading) == _fold(cleaned[0]) and len(heading) >= len(cleaned[0]):
             _traced(trace, "title", "<h1> (agrees with JSON-LD headline)")
@@ -276,7 +305,7 @@ def _canonical(tree, url: str) -> str:
 def _dates(
     tree, ld: dict, text: Callable[[], str], source: Source, languages: list[str], trace: dict | None = None
 ):
-    zone = source.timezone or LANGUAGE_ZONES.get(languages[0], "UTC")
+    zone = source.timezone or _page_zone(tree) or LANGUAGE_ZONES.get(languages[0], "UTC")
 
     def parse(value):
         return parse_date(value, zone, languages, source.date_order)
@@ -342,6 +371,37 @@ def _dates(
     if modified and published and modified < published:
         modified = None
     return published, modified
+
+
+LOCALE_COUNTRY_RE = re.compile(r"^[a-z]{2,3}[-_]([A-Za-z]{2})$")
+
+
+def _page_zone(tree) -> str | None:
+    """The time zone of the country the page's locale names (`de-AT`, `og:locale` `is_IS`).
+
+    Only a country whose zones all keep one offset gives one: a time printed without offset
+    on a page of the United States or Russia stays unplaced.
+    """
+    for locale in (md.meta_content(tree, "og:locale"), tree.get("lang")):
+        match = LOCALE_COUNTRY_RE.match((locale or "").strip())
+        if match:
+            return country_zone(match[1].upper())
+    return None
+
+
+@functools.cache
+def country_zone(country: str) -> str | None:
+    """The zone of a country whose zones keep one offset, winter and summer (pytz's table)."""
+    import pytz  # installed with dateparser, which reads its zone names
+
+    zones = pytz.country_timezones.get(country) or []
+    for day in (WINTER_DAY, SUMMER_DAY):
+        if len({ZoneInfo(zone).utcoffset(day) for zone in zones}) > 1:
+            return None
+    return zones[0] if zones else None
+
+
+WINTER_DAY, SUMMER_DAY = datetime(2024, 1, 15), datetime(2024, 7, 15)
 
 
 def _htmldate(tree) -> str | None:
@@ -503,7 +563,37 @@ SIZE_PART_RE = re.compile(
 )
 NAME_PART_RE = re.compile(r"[-_]+")
 IMAGE_EXTENSION_RE = re.compile(r"(?:\.(?:jpe?g|png|gif|webp|avif|jfif|bmp|tiff?))+$", re.I)
-SRCSET_ITEM_RE = re.compile(r"(\S+)(?:\s+(\d+)[wx])?")
+PRINTED_IMAGES_XPATH = etree.XPath(
+    "//img/@src|//img/@data-src|//img/@srcset|//img/@data-srcset|//source/@srcset"
+)
+WIDTH_DESCRIPTOR_RE = re.compile(r"(\d+)[wx]")
+
+
+def srcset_candidates(value: str) -> list[tuple[str, str]]:
+    """(URL, descriptor) pairs of a srcset, parsed as the HTML standard says.
+
+    A candidate's URL is a run of non-space characters and may hold commas (`c_fill,w_400`);
+    only a comma after the URL's end, or one that ends the URL itself, separates candidates.
+    """
+    candidates, position, size = [], 0, len(value)
+    while position < size:
+        while position < size and (value[position].isspace() or value[position] == ","):
+            position += 1
+        start = position
+        while position < size and not value[position].isspace():
+            position += 1
+        url, descriptor = value[start:position], ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            start, depth = position, 0
+            while position < size and (value[position] != "," or depth):
+                depth += {"(": 1, ")": -1 if depth else 0}.get(value[position], 0)
+                position += 1
+            descriptor = value[start:position].strip()
+        if url:
+            candidates.append((url, descriptor))
+    return candidates
 
 
 def _printed_version(tree, image: str, url: str) -> str:
@@ -516,14 +606,18 @@ def _printed_version(tree, image: str, url: str) -> str:
     if len(stem) < 6:
         return image
     best, best_width = None, -1
-    for value in tree.xpath("//img/@src|//img/@data-src|//img/@srcset|//img/@data-srcset|//source/@srcset"):
-        for item in value.split(","):
-            match = SRCSET_ITEM_RE.match(item.strip())
-            if not match or _image_stem(match[1]) != stem:
+    for attribute in PRINTED_IMAGES_XPATH(tree):
+        if attribute.attrname.endswith("srcset"):
+            candidates = srcset_candidates(attribute)
+        else:
+            candidates = [(attribute.strip(), "")]
+        for candidate, descriptor in candidates:
+            if not candidate or _image_stem(candidate) != stem:
                 continue
-            width = int(match[2]) if match[2] else _named_width(match[1])
+            match = WIDTH_DESCRIPTOR_RE.fullmatch(descriptor)
+            width = int(match[1]) if match else _named_width(candidate)
             if width > best_width:
-                best, best_width = match[1], width
+                best, best_width = candidate, width
     found = md.absolute(best, url) if best else None
     return found if found and urlsplit(found).scheme in ("http", "https") else image
 

@@ -136,11 +136,17 @@ def extract_body(
             extracted = _own_blocks(page)
     if not extracted:
         return None
+    extracted = ONE_LINE_PRE_RE.sub(r"<code>\1</code>", extracted)
     body = reshape(lxml_html.fromstring(extracted), title, _figure_captions(page))
     body = _with_standfirst(body, page, summaries)
     if not _has_a_sentence(body):
         return None  # a few labels, menu entries and teaser titles: the page's chrome, not an article
     return body
+
+
+# trafilatura prints inline <code> as <pre> inside the paragraph; parsed as HTML, the <pre> would
+# end the paragraph and the words after it would be lost. A one-line <pre> is inline code.
+ONE_LINE_PRE_RE = re.compile(r"<pre>([^<\n]{0,200})</pre>")
 
 
 def _has_a_sentence(body: str | None) -> bool:
@@ -742,15 +748,12 @@ def _blocks(root):
         if not isinstance(child.tag, str):
             continue
         tag = child.tag.lower()
-        if tag in HEADING_TAGS:
+        if tag in HEADING_TAGS or tag in BLOCK_TAGS:
             yield from flush()
-            yield "heading", child
-        elif tag == "p":
-            yield from flush()
-            yield "paragraph", child
-        elif tag in BLOCK_TAGS:
-            yield from flush()
-            yield "block", child
+            tail, child.tail = child.tail, None
+            yield ("heading" if tag in HEADING_TAGS else "paragraph" if tag == "p" else "block"), child
+            if tail and tail.strip():
+                inline.text = tail  # text after a block is the next paragraph, never dropped
         elif tag in ("div", "section", "article", "main", "span") and child.xpath(
             "./p|./div|./h2|./h3|./h4|./ul|./ol|./blockquote|./table|./figure|./br"
         ):

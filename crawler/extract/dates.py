@@ -28,6 +28,19 @@ NUMERIC_DATE_RE = re.compile(
     r"(?:[\sT]*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*(?::|시)\s*(?:(?P<M>\d{1,2})\s*분?)?"
     r"(?:\s*:\s*(?P<S>\d{1,2})\s*초?)?\s*(?P<ampm2>AM|PM|am|pm)?)?"
 )
+# 01.11.2023 11:35 / 25.01.2022, 09:00 Uhr / 1. 11. 2023 um 11.35: day first, as dotted dates are
+# printed across Europe (slashed dates are left to dateparser: 01/11 is November or January).
+DOTTED_DATE_RE = re.compile(
+    r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>(?:19|20)\d{2})(?![\d.]\d)"
+    r"(?:,?\s*(?:um|à|alle|kl\.?|klo|o|в)?\s*(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?!\d))?"
+)
+# 15 августа 2016, 3. Mai 2024, 20 Nisan 2026 10:12, May 3, 2024: a month's name between day and year.
+WORDED_DATE_RE = re.compile(
+    r"(?<!\w)(?:\d{1,2}\.?\s+[^\W\d_]{3,12}\.?,?\s+(?:19|20)\d{2}|[^\W\d_]{3,12}\.?\s+\d{1,2},?\s+(?:19|20)\d{2})"
+    r"(?:,?\s*(?:um|à|at|в|kl\.?|klo|o|,)?\s*\d{1,2}[:.]\d{2}(?!\d))?"
+)
+# The word between a date and its time ("um", "à", "kl.", "klo"): dateparser knows few of them.
+TIME_CONNECTOR_RE = re.compile(r"(?<=\d{4})\s*,?\s*(?:um|à|alle|kl\.?|klo|o|в)\s+(?=\d{1,2}[:.]\d{2})")
 OFFSET_RE = re.compile(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})\s*$|\bKST\b", re.IGNORECASE)
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -74,7 +87,7 @@ def _parse_iso(text: str) -> datetime | None:
 
 
 def _parse_numeric(text: str) -> datetime | None:
-    match = NUMERIC_DATE_RE.search(text)
+    match = NUMERIC_DATE_RE.search(text) or DOTTED_DATE_RE.search(text)
     if not match:
         return None
     rest = text[match.end() :].strip()
@@ -83,8 +96,9 @@ def _parse_numeric(text: str) -> datetime | None:
     y, m, d = int(match["y"]), int(match["m"]), int(match["d"])
     hour = int(match["H"]) if match["H"] else 0
     minute = int(match["M"]) if match["M"] else 0
-    second = int(match["S"]) if match["S"] else 0
-    ampm = (match["ampm"] or match["ampm2"] or "").lower()
+    groups = match.groupdict()
+    second = int(groups["S"]) if groups.get("S") else 0
+    ampm = (groups.get("ampm") or groups.get("ampm2") or "").lower()
     if ampm in ("오후", "pm") and hour < 12:
         hour += 12
     elif ampm in ("오전", "am") and hour == 12:
@@ -103,6 +117,7 @@ def _parse_free(text: str, tz: str, languages: list[str] | None, date_order: str
     if date_order:
         settings["DATE_ORDER"] = date_order
     text = re.sub(r"\bKST\b", "+09:00", text)
+    text = TIME_CONNECTOR_RE.sub(" ", text)
     # Without languages dateparser guesses among all of them: slow, and it mistakes words.
     return dateparser.parse(text, languages=languages or ["en", "ko"], settings=settings)
 
@@ -143,6 +158,8 @@ ENGLISH_PUBLISHED_RE = re.compile(
 
 
 def first_date_in(text: str) -> str | None:
-    """The first date-looking run in a text, for pages that print a date without label."""
-    match = NUMERIC_DATE_RE.search(text)
-    return match.group(0) if match else None
+    """The first date-looking run in a text, for pages that print a date without label:
+    year first (2024.06.04 14:30), day first with dots (01.11.2023 11:35), or with the
+    month's name in the page's language (15 августа 2016)."""
+    found = [m for m in (r.search(text) for r in (NUMERIC_DATE_RE, DOTTED_DATE_RE, WORDED_DATE_RE)) if m]
+    return min(found, key=lambda m: m.start()).group(0) if found else None

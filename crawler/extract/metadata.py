@@ -37,7 +37,7 @@ def json_ld_article(tree: lxml_html.HtmlElement) -> dict[str, Any]:
     """The first JSON-LD object whose @type is an article type ({} when none)."""
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(script.text_content() or "", strict=False)
+            data = json.loads(CDATA_RE.sub("", script.text_content() or ""), strict=False)
         except ValueError:
             continue
         for node in _walk_ld(data):
@@ -48,6 +48,10 @@ def json_ld_article(tree: lxml_html.HtmlElement) -> dict[str, Any]:
                     continue
                 return node
     return {}
+
+
+# `//<![CDATA[ … //]]>` around JSON-LD: XHTML habit, not JSON.
+CDATA_RE = re.compile(r"^\s*(?://\s*|/\*\s*)?<!\[CDATA\[|(?://\s*|/\*\s*)?\]\]>(?:\s*\*/)?\s*$")
 
 
 def _walk_ld(data: Any):
