@@ -102,7 +102,9 @@ def _add_entry(feed: FeedGenerator, info: FeedInfo, article: dict) -> None:
     entry.content(article.get("body_html") or "", type="html")
     image = article.get("image")
     if image:
-        entry.media.content(url=image, medium="image", type=image_type(image))
+        # group=None: feedgen's default wraps a lone media:content in a media:group, which
+        # Media RSS (and the W3C validator) allow only around several versions of one item.
+        entry.media.content(url=image, medium="image", type=image_type(image), group=None)
 
 
 def image_type(url: str) -> str:

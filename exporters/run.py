@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from crawler.store import Archive
+from crawler.urls import web_url
 from exporters.feeds import FeedInfo, atom_xml, feed_language, rss_xml
 from exporters.index_page import index_html
 from exporters.jsonfeed import json_feed
@@ -119,7 +120,7 @@ class Exporter:
                 for kind, name, _ in FORMATS:
                     self.manifest.record(f"{folder}/{name}", marker)
                     self.result.unchanged.append(f"{folder}/{name}")
-                    url = f"{self.site}/{folder}/{name}"
+                    url = self.published_url(f"{folder}/{name}")
                     self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", url, kind))
                 continue
             prepared = [self.prepare(a) for a in articles]
@@ -128,7 +129,7 @@ class Exporter:
                 info = FeedInfo(
                     title=feed_title,
                     site_url=self.site + "/",
-                    feed_url=f"{self.site}/{folder}/{name}",
+                    feed_url=self.published_url(f"{folder}/{name}"),
                     description=self.options.feed_description,
                     language=language or self.options.feed_language,
                     id_prefix=self.options.feed_id_prefix,
@@ -140,6 +141,10 @@ class Exporter:
         self.write(opml_path, opml(title, self.site + "/", self.result.feeds), marker="feed")
         latest = [self.prepare(a) for a in sets[0][3]]
         self.write("feeds/index.html", index_html(title, self.result.feeds, latest, opml_path), marker="feed")
+
+    def published_url(self, relpath: str) -> str:
+        """Where a file is published: a URL, so `categories/경제` is percent-encoded."""
+        return web_url(f"{self.site}/{relpath}") or f"{self.site}/{relpath}"
 
     def _feed_marker(self, title: str, folder: str, articles: list[dict]) -> str:
         """What a feed is made from: its entries' ids and content, and the settings."""

@@ -97,6 +97,28 @@ def jekyll_or_skip() -> str:
     return jekyll
 
 
+FEEDVALIDATOR = ROOT.parent / "shared" / "tools" / "feedvalidator" / "validate"
+
+
+def feedvalidator_or_skip() -> list[str]:
+    """The W3C Feed Validator's runner (../shared/tools/feedvalidator) as a command in this Python;
+    a skip where it cannot run, but a failure under CI=true."""
+    problem = None
+    if not FEEDVALIDATOR.is_file():
+        problem = f"the W3C Feed Validator is not at {FEEDVALIDATOR}"
+    else:
+        try:
+            import html5lib  # noqa: F401
+            import rdflib  # noqa: F401
+        except ImportError as exc:  # the validator's own requirements: `pip install -e '.[test]'`
+            problem = f"the W3C Feed Validator cannot run ({exc}): `make test` installs the test extras"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return [sys.executable, str(FEEDVALIDATOR)]
+
+
 def build_jekyll_site(site: Path) -> subprocess.CompletedProcess:
     """`jekyll build` of an exported site folder made from exporters/jekyll_site."""
     return subprocess.run(

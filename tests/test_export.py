@@ -17,7 +17,15 @@ import yaml
 from lxml import html as lxml_html
 
 from crawler.store import Archive
-from tests.conftest import PUBLISHED_PATHS, ROOT, build_jekyll_site, jekyll_or_skip, run_scrapy
+from tests import conftest
+from tests.conftest import (
+    PUBLISHED_PATHS,
+    ROOT,
+    build_jekyll_site,
+    feedvalidator_or_skip,
+    jekyll_or_skip,
+    run_scrapy,
+)
 
 pytestmark = pytest.mark.slow
 SITE = "https://newsdao.kr"
@@ -137,6 +145,40 @@ def test_atom_and_json_feeds_list_the_same_entries(archive_db, tmp_path):
             assert datetime.fromisoformat(item["date_published"]) == datetime.fromisoformat(row["published"])
             assert item["date_modified"] and item["language"] == row["language"]
             assert [a["name"] for a in item["authors"]] == row["authors"]
+
+
+def test_every_feed_and_the_opml_pass_the_w3c_feed_validator(archive_db, tmp_path):
+    validate = feedvalidator_or_skip()
+    archive = Archive(archive_db)
+    archive.save({
+        "url": "https://news.example/2024/06/04/ai-budget", "source": "demo-news", "language": "ko",
+        "title": "정부, AI 예산 3조 5000억 원 <확정>…‘클라우드·로봇’ 지원 & 세제 혜택",
+        "published": "2024-06-04T05:30:00+00:00", "authors": ["김민지", "박서준", "Lee Ha-eun"],
+        "categories": ["경제", "News"], "keywords": ["AI", "예산"], "image": "https://news.example/img/ai-budget.jpg?w=800&h=450",
+        "excerpt": "정부가 3조 5000억 원 규모의 AI 예산을 확정했다.",
+        "body_html": '<h2>예산 내용</h2>\n<p>정부가 3조 5000억 원 규모의 AI 예산을 확정했다. <a href="https://news.example/more?a=1&amp;b=2">관련</a></p>'
+                     '\n<figure><img src="https://news.example/img/chart.png" alt="도표"><figcaption>도표</figcaption></figure>',
+    })  # fmt: skip
+    archive.close()
+    out = tmp_path / "out"
+    export(archive_db, out)
+    files = feed_files(out, "*.xml") + feed_files(out, "*.opml")
+    assert len(files) == 2 * 6 + 1  # all, 2 sources, 3 categories (경제 added), in RSS and Atom; the OPML
+    result = subprocess.run([*validate, "--strict", *map(str, files)], capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip().rsplit("\n", 1)[-1] == f"SUMMARY {len(files)} file(s), 0 failure(s), 0 warning(s)", (
+        result.stdout + result.stderr
+    )
+    assert result.returncode == 0
+
+
+def test_a_validator_that_cannot_run_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(conftest, "FEEDVALIDATOR", tmp_path / "missing" / "validate")
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="not at"):
+        conftest.feedvalidator_or_skip()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="not at"):
+        conftest.feedvalidator_or_skip()
 
 
 def test_opml_and_index_list_every_feed_and_the_files_exist(archive_db, tmp_path):
