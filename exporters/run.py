@@ -26,6 +26,9 @@ from exporters.prepare import Hook, prepare_article
 
 logger = logging.getLogger(__name__)
 
+# Raised whenever the exporters write other bytes from the same archive (a fix in a feed or
+# post format): the next export then renders every file again, mending what it wrote before.
+OUTPUT_VERSION = 2
 FORMATS = (("rss", "rss.xml", rss_xml), ("atom", "atom.xml", atom_xml), ("json", "feed.json", json_feed))
 
 
@@ -46,6 +49,7 @@ class ExportOptions:
     def settings_key(self) -> str:
         """A hash of everything besides the archive that shapes a post."""
         shape = [asdict(self.style), self.post_hook_name, sorted(self.excerpt_only_sources), self.read_more]
+        shape.append(OUTPUT_VERSION)
         return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
@@ -134,6 +138,7 @@ class Exporter:
                     language=language or self.options.feed_language,
                     id_prefix=self.options.feed_id_prefix,
                     publisher=self.options.style.brand,
+                    image_alt=self.options.style.image_alt.format(brand=self.options.style.brand),
                 )
                 self.write(f"{folder}/{name}", render(info, prepared), marker=marker)
                 self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", info.feed_url, kind))
