@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ruamel.yaml import YAML
 
 from crawler.store import Archive
 from tests.conftest import feedvalidator_or_skip, run_scrapy, static_server
@@ -35,6 +36,7 @@ class Page:
     title: str = "A plain headline about the city council and its new budget"
     image: str | None = None
     link: str | None = None  # a link in the body
+    author: str = "Lee Ha-eun"  # the second author (the first is 김민지)
 
 
 # The image and link URLs a browser would request, as the archive and every output must hold them.
@@ -49,7 +51,10 @@ IMAGE_PAGES = {
     Page("idn", image="https://사진.한국/뉴스.jpg"): "https://xn--vf4bi0o.xn--3e0b707e/%EB%89%B4%EC%8A%A4.jpg",
     Page("link", link="https://ok.example/a b'c\"d"): "https://ok.example/a%20b%27c%22d",
 }
-PAGES = list(IMAGE_PAGES)
+# Headlines (and bylines) that a YAML 1.1 or 1.2 reader would type as other than a string when bare.
+YAML_SCALARS = ["1e3", "0o17", "0x1F", ".inf", ".nan", "null", "off", "yes", "1_000", "2024-06-04", "12:30:00"]
+YAML_PAGES = [Page(f"yaml-{i}", title=value, author=value) for i, value in enumerate(YAML_SCALARS)]
+PAGES = list(IMAGE_PAGES) + YAML_PAGES
 
 
 def body(seed: int) -> str:
@@ -67,7 +72,7 @@ def article_page(index: int, page: Page) -> str:
         "@type": "NewsArticle",
         "headline": page.title,
         "datePublished": f"2024-06-{index % 27 + 1:02d}T10:00:00+09:00",
-        "author": [{"name": "김민지"}, {"name": "Lee Ha-eun"}],
+        "author": [{"name": "김민지"}, {"name": page.author}],
     }
     if page.image:
         ld["image"] = page.image
@@ -192,6 +197,22 @@ def test_a_link_url_in_the_body_is_serialized_as_a_browser_would(published):
     assert f'<a href="{want}" rel="nofollow noopener">the report</a>' in row["body_html"]
     meta, text = published.post("link")
     assert f'<a href="{want}" rel="nofollow noopener">the report</a>' in text
+
+
+@pytest.mark.parametrize("page", YAML_PAGES, ids=lambda p: p.title)
+def test_a_headline_yaml_would_type_is_stored_and_published_as_the_string_printed(published, page):
+    row = published.rows[page.slug]
+    assert row["title"] == page.title and row["authors"] == ["김민지", page.title]
+    front = (next((published.out / "_posts").glob(f"*-{page.slug}-*.md")).read_text(encoding="utf-8")).split("---\n")[1]
+    ruamel_12, ruamel_11 = YAML(typ="safe", pure=True), YAML(typ="safe", pure=True)
+    ruamel_11.version = (1, 1)
+    for load in (yaml.safe_load, ruamel_12.load, ruamel_11.load):
+        meta = load(front)
+        assert meta["title"] == page.title and meta["authors"] == ["김민지", page.title], front
+    item = next(i for i in json.loads((published.out / "feeds" / "feed.json").read_text())["items"] if i["url"] == row["url"])
+    assert item["title"] == page.title and [a["name"] for a in item["authors"]] == ["김민지", page.title]
+    for entry in entries(published.out / "feeds", row["url"]):
+        assert (entry.findtext("title") or entry.findtext("atom:title", namespaces=NS)) == page.title
 
 
 def test_every_published_url_parses_as_it_is_written(published):
