@@ -53,8 +53,11 @@ IMAGE_PAGES = {
 }
 # Headlines (and bylines) that a YAML 1.1 or 1.2 reader would type as other than a string when bare.
 YAML_SCALARS = ["1e3", "0o17", "0x1F", ".inf", ".nan", "null", "off", "yes", "1_000", "2024-06-04", "12:30:00"]
+YAML_SCALARS += ["~", "on", "no"]  # headlines of one or two characters as well
 YAML_PAGES = [Page(f"yaml-{i}", title=value, author=value) for i, value in enumerate(YAML_SCALARS)]
-PAGES = list(IMAGE_PAGES) + YAML_PAGES
+# Headlines of punctuation only, printed over a real body.
+PUNCTUATION_PAGES = [Page("dots", title=".."), Page("interrobang", title="?!"), Page("ellipsis", title="…")]
+PAGES = list(IMAGE_PAGES) + YAML_PAGES + PUNCTUATION_PAGES
 
 
 def body(seed: int) -> str:
@@ -211,6 +214,17 @@ def test_a_headline_yaml_would_type_is_stored_and_published_as_the_string_printe
         assert meta["title"] == page.title and meta["authors"] == ["김민지", page.title], front
     item = next(i for i in json.loads((published.out / "feeds" / "feed.json").read_text())["items"] if i["url"] == row["url"])
     assert item["title"] == page.title and [a["name"] for a in item["authors"]] == ["김민지", page.title]
+    for entry in entries(published.out / "feeds", row["url"]):
+        assert (entry.findtext("title") or entry.findtext("atom:title", namespaces=NS)) == page.title
+
+
+@pytest.mark.parametrize("page", PUNCTUATION_PAGES, ids=lambda p: p.slug)
+def test_a_headline_of_punctuation_is_stored_and_published_as_printed(published, page):
+    row = published.rows.get(page.slug)
+    assert row is not None, [line for line in published.crawl_log.splitlines() if page.slug in line][-3:]
+    assert row["title"] == page.title
+    meta, _ = published.post(page.slug)
+    assert meta["title"] == page.title
     for entry in entries(published.out / "feeds", row["url"]):
         assert (entry.findtext("title") or entry.findtext("atom:title", namespaces=NS)) == page.title
 
