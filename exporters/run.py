@@ -14,6 +14,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import yaml
+
 from crawler.store import Archive
 from crawler.urls import web_url
 from exporters.feeds import FeedInfo, atom_xml, feed_language, rss_xml
@@ -55,6 +57,7 @@ class ExportOptions:
 
 @dataclass
 class ExportResult:
+    warnings: list[str] = field(default_factory=list)  # for the operator, each said once
     written: list[Path] = field(default_factory=list)  # files whose bytes changed
     unchanged: list[Path | str] = field(default_factory=list)  # paths, or relative paths left alone
     removed: list[Path] = field(default_factory=list)
@@ -73,6 +76,10 @@ class Exporter:
         self.manifest = Manifest(self.out, options.settings_key())
 
     def run(self) -> ExportResult:
+        problem = site_timezone_problem(self.out, self.options.style.timezone)
+        if problem:
+            logger.warning("%s", problem)
+            self.result.warnings.append(problem)
         self.write_posts()
         self.write_feeds()
         for path in self.manifest.stale():
@@ -171,6 +178,35 @@ class Exporter:
 
 def export_all(archive: Archive, options: ExportOptions, progress=None) -> ExportResult:
     return Exporter(archive, options, progress).run()
+
+
+JEKYLL_CONFIGS = ("_config.yml", "_config.yaml")
+
+
+def site_timezone_problem(out_dir: Path, timezone: str) -> str | None:
+    """Why a Jekyll site in out_dir would date posts other than their file names, or None.
+
+    Posts are stamped in NEWS_POST_TIMEZONE; Jekyll files a post by its date in the site's own
+    `timezone:` (the machine's zone when there is none), so an article stamped near midnight
+    gets a URL whose date differs from its file name, and moves when the machine does.
+    """
+    config = next((out_dir / name for name in JEKYLL_CONFIGS if (out_dir / name).is_file()), None)
+    if config is None:  # not a Jekyll site folder
+        return None
+    try:
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return f"{config} could not be read ({type(exc).__name__}); its timezone: should be {timezone}"
+    site_zone = settings.get("timezone") if isinstance(settings, dict) else None
+    if str(site_zone or "").strip() == timezone:
+        return None
+    has = f"has timezone: {site_zone}" if site_zone else "has no timezone: line"
+    fix = "Change it to" if site_zone else "Add"
+    return (
+        f"{config} {has}, but posts are dated in {timezone} (NEWS_POST_TIMEZONE): Jekyll would file "
+        f"a post stamped near midnight under another day than its file name. "
+        f"{fix} this line in {config.name}: timezone: {timezone}"
+    )
 
 
 def category_slug(category: str) -> str:

@@ -320,6 +320,30 @@ def test_excerpt_only_sources_and_the_rewrite_hook(archive_db, demo_run, tmp_pat
         assert "<script" not in text and "&lt;script" not in text and "javascript:" not in text, path
 
 
+def test_a_jekyll_site_in_another_time_zone_is_warned_once_with_the_line_to_add(archive_db, tmp_path):
+    cases = {
+        "none": "title: my site\n",
+        "other": "title: my site\ntimezone: UTC\n",
+        "same": "title: my site\ntimezone: Asia/Seoul\n",
+    }
+    for name, config in cases.items():
+        site = tmp_path / name
+        site.mkdir()
+        (site / "_config.yml").write_text(config, encoding="utf-8")
+        warnings = [line for line in export(archive_db, site).stderr.splitlines() if line.startswith("Warning:")]
+        if name == "same":
+            assert warnings == []
+            continue
+        assert len(warnings) == 1, warnings  # once, not once per post
+        assert "(NEWS_POST_TIMEZONE)" in warnings[0] and str(site / "_config.yml") in warnings[0]
+        verb = "Add" if name == "none" else "Change it to"
+        assert warnings[0].endswith(f"{verb} this line in _config.yml: timezone: Asia/Seoul"), warnings[0]
+        second = [line for line in export(archive_db, site).stderr.splitlines() if line.startswith("Warning:")]
+        assert second == warnings  # an incremental export that writes nothing says it again
+    result = export(archive_db, tmp_path / "plain")  # not a Jekyll site: nothing to say
+    assert "Warning:" not in result.stderr
+
+
 def test_posts_build_with_jekyll(archive_db, tmp_path):
     jekyll_or_skip()
     site = tmp_path / "site"
