@@ -6,17 +6,26 @@ from __future__ import annotations
 import html
 import json
 import random
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+import html5lib
 import pytest
 import yaml
 from ruamel.yaml import YAML
 
 from crawler.store import Archive
-from tests.conftest import feedvalidator_or_skip, run_scrapy, static_server
+from tests.conftest import (
+    ROOT,
+    build_jekyll_site,
+    feedvalidator_or_skip,
+    jekyll_or_skip,
+    run_scrapy,
+    static_server,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -267,3 +276,31 @@ def test_the_feeds_of_hostile_pages_pass_the_w3c_feed_validator(published):
     files = sorted(map(str, (published.out / "feeds").rglob("*.xml"))) + [str(published.out / "feeds" / "feeds.opml")]
     result = subprocess.run([*validate, "--strict", *files], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and " 0 failure(s), 0 warning(s)" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_careless_jekyll_theme_shows_every_hostile_value_as_text(published, tmp_path):
+    """Jekyll (Ruby's YAML 1.1 reader) builds the posts; a layout that prints page.image unescaped
+    inside a single-quoted attribute, as many themes do, still gets one attribute holding the URL."""
+    jekyll_or_skip()
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "exporters" / "jekyll_site", site)
+    layout = site / "_layouts" / "post.html"
+    layout.write_text(
+        layout.read_text(encoding="utf-8").replace("</head>", "<meta property=\"og:image\" content='{{ page.image }}'>\n</head>"),
+        encoding="utf-8",
+    )
+    settings = ["-s", f"NEWS_SOURCES_FILE={published.sources}", "-s", f"NEWS_DB_PATH={published.db}"]
+    assert run_scrapy("export", *settings, "-o", str(site)).returncode == 0
+    build = build_jekyll_site(site)
+    assert build.returncode == 0, build.stdout + build.stderr
+    posts = sorted((site / "_posts").glob("*.md"))
+    assert len(posts) == len(PAGES)
+    for post in posts:
+        meta = yaml.safe_load(post.read_text(encoding="utf-8").split("---\n")[1])
+        moment = meta["date"][:10].split("-")
+        page = site / "_site" / moment[0] / moment[1] / moment[2] / post.stem[11:] / "index.html"
+        tree = html5lib.parse(page.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+        assert tree.find(".//h1").text == meta["title"], post.name
+        images = [m.attrib for m in tree.iter("meta") if m.get("property") == "og:image"]
+        assert images == [{"property": "og:image", "content": meta["image"]}], post.name
+        assert " · 김민지, " in "".join(tree.find(".//p[@class='post-meta']").itertext()), post.name
