@@ -2,7 +2,8 @@
 
 feedgen's traps (see FIELD-NOTES): it stamps `lastBuildDate`/`updated` with the current
 time, reverses entries unless `order="append"`, drops RSS authors without e-mail, makes the
-last `link()` the channel link, and writes `content:encoded` only when a description is set.
+last `link()` the channel link, writes `content:encoded` only when a description is set, and
+wraps each `media:content` in a `media:group` of its own unless told `group=None`.
 """
 
 from __future__ import annotations
