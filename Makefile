@@ -28,6 +28,10 @@ tools:
 	  || { echo "Installing Redis (Debian package redis-server)"; apt-get update -qq >/dev/null \
 	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } \
 	  || echo "Redis could not be installed: its tests will skip (and fail under CI=true)"
+	@command -v newsboat >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] \
+	  || { echo "Installing newsboat (Debian package newsboat)"; apt-get update -qq >/dev/null \
+	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq newsboat >/dev/null; } \
+	  || echo "newsboat could not be installed: its tests will skip (and fail under CI=true)"
 
 # The whole test suite (real crawls on 127.0.0.1).
 test: $(STAMP) tools

@@ -1,4 +1,4 @@
-"""Normalize an extracted article: UTC dates, absolute URLs, safe body, plain text, excerpt.
+"""Normalize an extracted article: UTC dates, URLs as browsers serialize them, safe body, plain text, excerpt.
 
 Pure functions with light imports (no Scrapy): the crawl runs them in its worker processes
 (crawler/pipelines/normalize.py hands them over).
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 from crawler.sanitize import sanitize_html
 from crawler.text import body_text as plain_body
 from crawler.text import lead, tidy_text
+from crawler.urls import web_url
 
 WORD_RE = re.compile(r"\w{2,}")
 # A keyword that is a URL (`javascript:alert(1)`, `https://…`) is no tag.
@@ -21,11 +22,11 @@ SCHEME_RE = re.compile(r"^\s*(?:javascript|vbscript|data|file|https?|ftp|mailto)
 
 def normalized(fields: dict, excerpt_length: int = 300, link_rel: str = "nofollow noopener") -> dict:
     """The normalized values of an article's fields (a pure function: it runs in a worker)."""
-    url = urldefrag(fields["url"])[0]
+    url = urldefrag(web_url(fields["url"]) or fields["url"])[0]
     # Extraction has decoded entities once already: only tidy here, never decode again.
     title = tidy_text(fields.get("title"))
     keywords = (tidy_text(k) for k in fields.get("keywords") or [])
-    image = fields.get("image")
+    image = web_url(fields.get("image"), url)  # as a browser would request it; http(s) only
     body = fields.get("body_html")
     body = clean_body(body, url, link_rel) if body else None
     text = plain_body(body)
@@ -39,7 +40,7 @@ def normalized(fields: dict, excerpt_length: int = 300, link_rel: str = "nofollo
         "section": tidy_text(fields.get("section")),
         "published": to_utc(fields.get("published")),
         "modified": to_utc(fields.get("modified")),
-        "image": image if image and urlsplit(image).scheme in ("http", "https") else None,
+        "image": image,
         "body_html": body,
         "text": text,
         "description": description,

@@ -1,15 +1,35 @@
-"""URL normalization for article identity: one URL form per article, whatever the link said.
+"""URLs: one form per article for identity, and the form a URL is published in.
 
 courlan (trafilatura's URL library) lower-cases scheme and host, removes tracking parameters
 (utm_*, fbclid, gclid and their kin) and sorts the query; we also drop the fragment, which
-never names another article.
+never names another article. ada-url (Node.js's WHATWG URL parser) makes a published URL
+what a browser would request: no space, quote or angle bracket left to end an attribute.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
+from ada_url import URL
 from courlan import normalize_url
+
+WEB_SCHEMES = ("http:", "https:")
+# WHATWG leaves `'` (and a query's backtick) as they are; a theme that prints a URL inside a
+# single-quoted attribute would end there. Percent-encoded, they name the same resource.
+ATTRIBUTE_SAFE = str.maketrans({"'": "%27", "`": "%60"})
+
+
+def web_url(value: str | None, base: str | None = None) -> str | None:
+    """The URL as a browser parses and serializes it (WHATWG), http(s) only; None otherwise."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        url = URL(value, base) if base else URL(value)
+    except ValueError:  # not a URL at all (`http://exa mple/`, a relative path without base)
+        return None
+    if url.protocol not in WEB_SCHEMES or not url.hostname:
+        return None
+    return url.href.translate(ATTRIBUTE_SAFE)
 
 
 def normalize(url: str) -> str:

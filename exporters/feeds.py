@@ -2,7 +2,8 @@
 
 feedgen's traps (see FIELD-NOTES): it stamps `lastBuildDate`/`updated` with the current
 time, reverses entries unless `order="append"`, drops RSS authors without e-mail, makes the
-last `link()` the channel link, and writes `content:encoded` only when a description is set.
+last `link()` the channel link, writes `content:encoded` only when a description is set, and
+wraps each `media:content` in a `media:group` of its own unless told `group=None`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import mimetypes
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import escape
 
 from feedgen.feed import FeedGenerator
 
@@ -26,6 +28,7 @@ class FeedInfo:
     language: str = "ko"
     id_prefix: str = "tag:newsdao.kr,2024:"  # + "article:<id>": entry ids that never change
     publisher: str = "flaretime"  # Atom's feed author, for entries whose page named no author
+    image_alt: str = "flaretime 속보"  # the lead image's alt text, as the post writes it
 
 
 def moment(value: str | None) -> datetime | None:
@@ -93,16 +96,39 @@ def _add_entry(feed: FeedGenerator, info: FeedInfo, article: dict) -> None:
     entry.link(href=article["url"], rel="alternate")
     entry.published(published(article))
     entry.updated(updated(article))
-    for name in article.get("authors") or []:
-        entry.author(name=name)
-        entry.dc.dc_creator(name)
+    authors = article.get("authors") or []
+    for name in authors:
+        entry.author(name=name)  # Atom keeps the list
+    if authors:
+        # Readers (newsboat, the JavaScript parsers) show one dc:creator of several: one holds all.
+        entry.dc.dc_creator(byline(authors))
     for category in article.get("categories") or []:
         entry.category(term=category)
     entry.summary(article.get("excerpt") or article["title"])
-    entry.content(article.get("body_html") or "", type="html")
+    entry.content(content_html(info, article), type="html")
     image = article.get("image")
     if image:
-        entry.media.content(url=image, medium="image", type=image_type(image))
+        # group=None: feedgen's default wraps a lone media:content in a media:group, which
+        # Media RSS (and the W3C validator) allow only around several versions of one item.
+        entry.media.content(url=image, medium="image", type=image_type(image), group=None)
+
+
+def byline(authors: list[str]) -> str:
+    """Every name in one line, joined as the post's layout joins them."""
+    return ", ".join(authors)
+
+
+def content_html(info: FeedInfo, article: dict) -> str:
+    """The body, opened by the lead image as the post is: many readers show neither
+    media:content nor an image enclosure."""
+    body = article.get("body_html") or ""
+    image = article.get("image")
+    if not image:
+        return body
+    lead = f'<p><img src="{escape(image)}" alt="{escape(info.image_alt)}" /></p>'
+    if f'src="{escape(image)}"' in body.split("\n", 1)[0]:  # the body opens with that image already
+        return body
+    return f"{lead}\n{body}" if body else lead
 
 
 def image_type(url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from exporters.feeds import FeedInfo, entry_id, published, updated
+from exporters.feeds import FeedInfo, content_html, entry_id, published, updated
 
 
 def json_feed(info: FeedInfo, articles: list[dict]) -> bytes:
@@ -25,7 +25,7 @@ def _item(info: FeedInfo, article: dict) -> dict:
         "id": entry_id(info, article),
         "url": article["url"],
         "title": article["title"],
-        "content_html": article.get("body_html") or "",
+        "content_html": content_html(info, article),
         "summary": article.get("excerpt") or "",
         "date_published": published(article).isoformat(),
         "date_modified": updated(article).isoformat(),

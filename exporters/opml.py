@@ -15,7 +15,9 @@ class FeedLink:
     kind: str  # rss, atom or json
 
 
-VERSIONS = {"rss": "RSS2", "atom": "ATOM", "json": "JSONFeed"}
+# OPML 2.0 allows a `version` only of the RSS family (RSS, RSS1, RSS2, scriptingNews) on a
+# type="rss" outline; Atom and JSON Feed outlines go without one (readers sniff the format).
+VERSIONS = {"rss": {"version": "RSS2"}, "atom": {}, "json": {}}
 
 
 def opml(title: str, site_url: str, links: list[FeedLink]) -> bytes:
@@ -26,9 +28,10 @@ def opml(title: str, site_url: str, links: list[FeedLink]) -> bytes:
     groups: dict[str, ET.Element] = {}
     for link in links:
         if link.group not in groups:
-            groups[link.group] = ET.SubElement(body, "outline", text=link.group, title=link.group)
+            # A folder: `text` only, since an outline with more attributes needs a `type`.
+            groups[link.group] = ET.SubElement(body, "outline", text=link.group)
         ET.SubElement(
-            groups[link.group], "outline", type="rss", version=VERSIONS[link.kind], text=link.title,
+            groups[link.group], "outline", type="rss", **VERSIONS[link.kind], text=link.title,
             title=link.title, xmlUrl=link.url, htmlUrl=site_url,
         )  # fmt: skip
     ET.indent(root)

@@ -52,6 +52,18 @@ class _PostDumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+# PyYAML resolves plain scalars by YAML 1.1 and quotes every string that would read back as
+# another type there; these are the plain scalars that other readers type and PyYAML does not:
+# YAML 1.2's floats without a dot (`1e3`, a `12e45…` article id) and `0o` octals (ruamel.yaml,
+# yaml.v3), and YAML 1.1's one-letter booleans (`y`, `n`: go-yaml v2). Known to the dumper,
+# they are written quoted, so every reader reads the string.
+_PostDumper.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+_PostDumper.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^0o[0-7]+$"), ["0"])
+_PostDumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^[yYnN]$"), list("yYnN"))
 _PostDumper.add_representer(
     _Folded, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=">")
 )

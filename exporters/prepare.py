@@ -1,7 +1,9 @@
 """An archived article made ready to publish: the rewrite hook, then the same checks again.
 
 The hook (NEWS_POST_HOOK) may rewrite anything, so its output is cleaned exactly as a
-source's page is: plain-text fields, an allow-list sanitized body. A source set to
+source's page is: plain-text fields, an allow-list sanitized body. The article's own URL and
+its image are serialized as browsers do (WHATWG), http(s) only, here too: an archive stored
+before the crawl did so is mended on its next export. A source set to
 `full_text = false` publishes its excerpt and a link to the original instead of the body.
 """
 
@@ -12,6 +14,7 @@ from html import escape
 
 from crawler.sanitize import sanitize_html
 from crawler.text import plain_text
+from crawler.urls import web_url
 
 Hook = Callable[[dict], dict]
 
@@ -21,6 +24,8 @@ def prepare_article(article: dict, hook: Hook | None, full_text: bool, read_more
     article = dict(article)
     if hook is not None:
         article = _checked(hook(dict(article)), article)
+    article["url"] = web_url(article["url"]) or article["url"]
+    article["image"] = web_url(article.get("image"), article["url"])
     if not full_text:
         article["body_html"] = excerpt_body(article, read_more)
     return article
@@ -47,7 +52,5 @@ def _checked(rewritten: dict, original: dict) -> dict:
     if "body_html" in rewritten:
         result["body_html"] = sanitize_html(rewritten["body_html"] or "", original["url"])
     if "image" in rewritten:
-        image = rewritten["image"]
-        is_web_url = isinstance(image, str) and image.startswith(("http://", "https://"))
-        result["image"] = image if is_web_url else None
+        result["image"] = web_url(rewritten["image"])
     return result

@@ -14,7 +14,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import yaml
+
 from crawler.store import Archive
+from crawler.urls import web_url
 from exporters.feeds import FeedInfo, atom_xml, feed_language, rss_xml
 from exporters.index_page import index_html
 from exporters.jsonfeed import json_feed
@@ -25,6 +28,9 @@ from exporters.prepare import Hook, prepare_article
 
 logger = logging.getLogger(__name__)
 
+# Raised whenever the exporters write other bytes from the same archive (a fix in a feed or
+# post format): the next export then renders every file again, mending what it wrote before.
+OUTPUT_VERSION = 2
 FORMATS = (("rss", "rss.xml", rss_xml), ("atom", "atom.xml", atom_xml), ("json", "feed.json", json_feed))
 
 
@@ -45,11 +51,13 @@ class ExportOptions:
     def settings_key(self) -> str:
         """A hash of everything besides the archive that shapes a post."""
         shape = [asdict(self.style), self.post_hook_name, sorted(self.excerpt_only_sources), self.read_more]
+        shape.append(OUTPUT_VERSION)
         return hashlib.sha256(json.dumps(shape, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
 class ExportResult:
+    warnings: list[str] = field(default_factory=list)  # for the operator, each said once
     written: list[Path] = field(default_factory=list)  # files whose bytes changed
     unchanged: list[Path | str] = field(default_factory=list)  # paths, or relative paths left alone
     removed: list[Path] = field(default_factory=list)
@@ -68,6 +76,10 @@ class Exporter:
         self.manifest = Manifest(self.out, options.settings_key())
 
     def run(self) -> ExportResult:
+        problem = site_timezone_problem(self.out, self.options.style.timezone)
+        if problem:
+            logger.warning("%s", problem)
+            self.result.warnings.append(problem)
         self.write_posts()
         self.write_feeds()
         for path in self.manifest.stale():
@@ -119,7 +131,7 @@ class Exporter:
                 for kind, name, _ in FORMATS:
                     self.manifest.record(f"{folder}/{name}", marker)
                     self.result.unchanged.append(f"{folder}/{name}")
-                    url = f"{self.site}/{folder}/{name}"
+                    url = self.published_url(f"{folder}/{name}")
                     self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", url, kind))
                 continue
             prepared = [self.prepare(a) for a in articles]
@@ -128,11 +140,12 @@ class Exporter:
                 info = FeedInfo(
                     title=feed_title,
                     site_url=self.site + "/",
-                    feed_url=f"{self.site}/{folder}/{name}",
+                    feed_url=self.published_url(f"{folder}/{name}"),
                     description=self.options.feed_description,
                     language=language or self.options.feed_language,
                     id_prefix=self.options.feed_id_prefix,
                     publisher=self.options.style.brand,
+                    image_alt=self.options.style.image_alt.format(brand=self.options.style.brand),
                 )
                 self.write(f"{folder}/{name}", render(info, prepared), marker=marker)
                 self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", info.feed_url, kind))
@@ -140,6 +153,10 @@ class Exporter:
         self.write(opml_path, opml(title, self.site + "/", self.result.feeds), marker="feed")
         latest = [self.prepare(a) for a in sets[0][3]]
         self.write("feeds/index.html", index_html(title, self.result.feeds, latest, opml_path), marker="feed")
+
+    def published_url(self, relpath: str) -> str:
+        """Where a file is published: a URL, so `categories/경제` is percent-encoded."""
+        return web_url(f"{self.site}/{relpath}") or f"{self.site}/{relpath}"
 
     def _feed_marker(self, title: str, folder: str, articles: list[dict]) -> str:
         """What a feed is made from: its entries' ids and content, and the settings."""
@@ -161,6 +178,35 @@ class Exporter:
 
 def export_all(archive: Archive, options: ExportOptions, progress=None) -> ExportResult:
     return Exporter(archive, options, progress).run()
+
+
+JEKYLL_CONFIGS = ("_config.yml", "_config.yaml")
+
+
+def site_timezone_problem(out_dir: Path, timezone: str) -> str | None:
+    """Why a Jekyll site in out_dir would date posts other than their file names, or None.
+
+    Posts are stamped in NEWS_POST_TIMEZONE; Jekyll files a post by its date in the site's own
+    `timezone:` (the machine's zone when there is none), so an article stamped near midnight
+    gets a URL whose date differs from its file name, and moves when the machine does.
+    """
+    config = next((out_dir / name for name in JEKYLL_CONFIGS if (out_dir / name).is_file()), None)
+    if config is None:  # not a Jekyll site folder
+        return None
+    try:
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return f"{config} could not be read ({type(exc).__name__}); its timezone: should be {timezone}"
+    site_zone = settings.get("timezone") if isinstance(settings, dict) else None
+    if str(site_zone or "").strip() == timezone:
+        return None
+    has = f"has timezone: {site_zone}" if site_zone else "has no timezone: line"
+    fix = "Change it to" if site_zone else "Add"
+    return (
+        f"{config} {has}, but posts are dated in {timezone} (NEWS_POST_TIMEZONE): Jekyll would file "
+        f"a post stamped near midnight under another day than its file name. "
+        f"{fix} this line in {config.name}: timezone: {timezone}"
+    )
 
 
 def category_slug(category: str) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +99,59 @@ def jekyll_or_skip() -> str:
             pytest.fail("Jekyll is not installed: `make test` installs Debian's jekyll package")
         pytest.skip("Jekyll is not installed (make test installs it with apt-get where it can)")
     return jekyll
+
+
+def newsboat_or_skip() -> str:
+    """The newsboat command (the feed reader of Debian's newsboat package); a skip where it is
+    missing, but a failure under CI=true."""
+    newsboat = shutil.which("newsboat")
+    if newsboat is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("newsboat is not installed: `make test` installs Debian's newsboat package")
+        pytest.skip("newsboat is not installed (make test installs it with apt-get where it can)")
+    return newsboat
+
+
+@contextmanager
+def static_server(folder: Path):
+    """A folder served over HTTP on a free port of 127.0.0.1; yields the base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+FEEDVALIDATOR = ROOT.parent / "shared" / "tools" / "feedvalidator" / "validate"
+
+
+def feedvalidator_or_skip() -> list[str]:
+    """The W3C Feed Validator's runner (../shared/tools/feedvalidator) as a command in this Python;
+    a skip where it cannot run, but a failure under CI=true."""
+    problem = None
+    if not FEEDVALIDATOR.is_file():
+        problem = f"the W3C Feed Validator is not at {FEEDVALIDATOR}"
+    else:
+        try:
+            import html5lib  # noqa: F401
+            import rdflib  # noqa: F401
+        except ImportError as exc:  # the validator's own requirements: `pip install -e '.[test]'`
+            problem = f"the W3C Feed Validator cannot run ({exc}): `make test` installs the test extras"
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return [sys.executable, str(FEEDVALIDATOR)]
 
 
 def build_jekyll_site(site: Path) -> subprocess.CompletedProcess:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from lxml import html as lxml_html
 
 from crawler.store import Archive
 from tests.conftest import ROOT
@@ -85,3 +87,36 @@ def test_articles_are_faceted_by_source_category_and_date(datasette):
     assert sources == {"demo-news": 2, "wire": 1}
     categories = {item["value"]: item["count"] for item in facets["categories"]["results"]}
     assert categories == {"News": 2, "Business": 1}
+
+
+def test_the_table_search_box_finds_a_noun_followed_by_a_particle(datasette):
+    found = get(datasette, "/news/articles.json", _search="정부가", _shape="objects")
+    assert [row["url"] for row in found["rows"]] == [POLICY["url"]]
+    both = get(datasette, "/news/articles.json", _search="정부가 신설했다", _shape="objects")
+    assert [row["url"] for row in both["rows"]] == [POLICY["url"]]
+
+
+def html_page(base: str, path: str, **params) -> str:
+    with urllib.request.urlopen(f"{base}{path}?{urllib.parse.urlencode(params)}", timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def cells(page: str, column: str) -> list[str]:
+    """The text of every cell of one column of a Datasette table page."""
+    tree = lxml_html.fromstring(page)
+    return [" ".join(td.text_content().split()) for td in tree.xpath(f'//td[contains(@class, "col-{column}")]')]
+
+
+def test_the_articles_table_reads_as_plain_text_previews_and_local_dates(datasette):
+    page = html_page(datasette, "/news/articles", _sort="id")
+    rows = {row["url"]: row for row in get(datasette, "/news/articles.json", _shape="array", _sort="id")}
+    previews = cells(page, "body_html")
+    assert len(previews) == len(rows) == 3
+    assert "정부가 3조 5000억 원 규모의 AI정책금융 프로그램을 신설했다. 금융위원회는 4일 협의회를 열었다." in previews
+    for preview in previews:
+        assert "<p>" not in preview and len(preview) <= 160
+    # Dates in the zone and the form of the posts' `date:` (NEWS_POST_TIMEZONE, Asia/Seoul).
+    assert "2024-06-04 14:30:00 +0900" in cells(page, "published")  # 05:30 UTC
+    assert "2024-06-06 08:00:00 +0900" in cells(page, "published")  # 23:00 UTC the day before
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0900", c) for c in cells(page, "first_seen"))
+    assert rows[POLICY["url"]]["published"] == POLICY["published"]  # the data itself stays UTC

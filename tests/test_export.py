@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import sqlite3
 import subprocess
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from html import escape
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -17,7 +20,17 @@ import yaml
 from lxml import html as lxml_html
 
 from crawler.store import Archive
-from tests.conftest import PUBLISHED_PATHS, ROOT, build_jekyll_site, jekyll_or_skip, run_scrapy
+from tests import conftest
+from tests.conftest import (
+    PUBLISHED_PATHS,
+    ROOT,
+    build_jekyll_site,
+    feedvalidator_or_skip,
+    jekyll_or_skip,
+    newsboat_or_skip,
+    run_scrapy,
+    static_server,
+)
 
 pytestmark = pytest.mark.slow
 SITE = "https://newsdao.kr"
@@ -61,6 +74,11 @@ def rows(db: Path) -> dict[str, dict]:
         archive.close()
 
 
+def lead_image(row: dict) -> str:
+    """What opens an entry's content: the lead image as the post shows it, when there is one."""
+    return f'<p><img src="{row["image"]}" alt="flaretime 속보" /></p>\n' if row["image"] else ""
+
+
 def test_rss_feeds_follow_the_rss_rules(archive_db, tmp_path):
     out = tmp_path / "out"
     export(archive_db, out)
@@ -90,11 +108,11 @@ def test_rss_feeds_follow_the_rss_rules(archive_db, tmp_path):
             assert item.findtext("guid") == f"tag:newsdao.kr,2024:article:{row['id']}"
             assert RFC822.match(item.findtext("pubDate"))
             assert parsedate_to_datetime(item.findtext("pubDate")) == datetime.fromisoformat(row["published"])
-            assert [c.text for c in item.findall("dc:creator", NS)] == row["authors"]
+            assert [c.text for c in item.findall("dc:creator", NS)] == [", ".join(row["authors"])]  # one, as readers show one
             assert item.find("author") is None  # RSS author must be an e-mail address
             assert [c.text for c in item.findall("category")] == row["categories"]
             assert item.findtext("description") == row["excerpt"]
-            assert item.findtext("content:encoded", namespaces=NS) == row["body_html"]
+            assert item.findtext("content:encoded", namespaces=NS) == lead_image(row) + row["body_html"]
             media = item.find(".//media:content", NS)
             if row["image"]:
                 assert media.get("url") == row["image"] and media.get("type", "").startswith("image/")
@@ -122,7 +140,7 @@ def test_atom_and_json_feeds_list_the_same_entries(archive_db, tmp_path):
             assert entry.id.startswith("tag:newsdao.kr,2024:article:")
             assert entry.published_parsed and entry.updated_parsed and entry.summary == row["excerpt"]
             assert element.find("atom:content", NS).get("type") == "html"
-            assert element.findtext("atom:content", namespaces=NS) == row["body_html"]
+            assert element.findtext("atom:content", namespaces=NS) == lead_image(row) + row["body_html"]
             assert entry.content[0].value  # feedparser re-serializes the HTML it reads
             assert [a.name for a in entry.get("authors", [])] == row["authors"]
             assert [t.term for t in entry.tags] == row["categories"]
@@ -132,11 +150,81 @@ def test_atom_and_json_feeds_list_the_same_entries(archive_db, tmp_path):
         assert [item["id"] for item in items["items"]] == [e.id for e in parsed.entries]
         for item in items["items"]:
             row = stored[item["url"]]
-            assert item["content_html"] == row["body_html"] and item["summary"] == row["excerpt"]
+            assert item["content_html"] == lead_image(row) + row["body_html"] and item["summary"] == row["excerpt"]
             assert item["title"] == row["title"] and item.get("image") == row["image"]
             assert datetime.fromisoformat(item["date_published"]) == datetime.fromisoformat(row["published"])
             assert item["date_modified"] and item["language"] == row["language"]
             assert [a["name"] for a in item["authors"]] == row["authors"]
+
+
+def test_every_feed_and_the_opml_pass_the_w3c_feed_validator(archive_db, tmp_path):
+    validate = feedvalidator_or_skip()
+    add_rich_article(archive_db)
+    out = tmp_path / "out"
+    export(archive_db, out)
+    files = feed_files(out, "*.xml") + feed_files(out, "*.opml")
+    assert len(files) == 2 * 6 + 1  # all, 2 sources, 3 categories (경제 added), in RSS and Atom; the OPML
+    result = subprocess.run([*validate, "--strict", *map(str, files)], capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip().rsplit("\n", 1)[-1] == f"SUMMARY {len(files)} file(s), 0 failure(s), 0 warning(s)", (
+        result.stdout + result.stderr
+    )
+    assert result.returncode == 0
+
+
+def add_rich_article(db: Path) -> dict:
+    """An article as a Korean outlet prints one: three authors, an image, a Korean category."""
+    article = {
+        "url": "https://news.example/2024/06/04/ai-budget", "source": "demo-news", "language": "ko",
+        "title": "정부, AI 예산 3조 5000억 원 <확정>…‘클라우드·로봇’ 지원 & 세제 혜택",
+        "published": "2024-06-04T05:30:00+00:00", "authors": ["김민지", "박서준", "Lee Ha-eun"],
+        "categories": ["경제", "News"], "keywords": ["AI", "예산"], "image": "https://news.example/img/ai-budget.jpg?w=800&h=450",
+        "excerpt": "정부가 3조 5000억 원 규모의 AI 예산을 확정했다.",
+        "body_html": '<h2>예산 내용</h2>\n<p>정부가 3조 5000억 원 규모의 AI 예산을 확정했다. <a href="https://news.example/more?a=1&amp;b=2">관련</a></p>'
+                     '\n<figure><img src="https://news.example/img/chart.png" alt="도표"><figcaption>도표</figcaption></figure>',
+    }  # fmt: skip
+    archive = Archive(db)
+    archive.save(article)
+    archive.close()
+    return article
+
+
+def test_newsboat_shows_every_title_date_author_and_lead_image(archive_db, tmp_path):
+    newsboat = newsboat_or_skip()
+    add_rich_article(archive_db)
+    out = tmp_path / "out"
+    export(archive_db, out)
+    stored = rows(archive_db)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config").write_text("", encoding="utf-8")
+    with static_server(out) as base:
+        for name in ("rss.xml", "atom.xml"):  # one cache each: newsboat keeps one item per guid
+            (home / "urls").write_text(f"{base}/feeds/{name}\n", encoding="utf-8")
+            cache = home / f"{name}.db"
+            command = [newsboat, "-x", "reload", "-u", "urls", "-c", cache.name, "-C", "config"]
+            ran = subprocess.run(command, cwd=home, env={**os.environ, "HOME": str(home)},
+                                 capture_output=True, text=True, timeout=120)  # fmt: skip
+            assert ran.returncode == 0, ran.stdout + ran.stderr
+            with sqlite3.connect(cache) as db:
+                items = db.execute("SELECT url, title, author, pubDate, content FROM rss_item").fetchall()
+            assert len(items) == len(PUBLISHED_PATHS) + 1, name
+            for url, title, author, date, content in items:
+                row = stored[url]
+                assert title == row["title"], name
+                assert date == datetime.fromisoformat(row["published"]).timestamp(), (name, url)
+                assert author == ", ".join(row["authors"]), (name, url)  # every author, not the last
+                if row["image"]:
+                    assert content.startswith(f'<p><img src="{escape(row["image"])}"'), (name, url)
+
+
+def test_a_validator_that_cannot_run_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(conftest, "FEEDVALIDATOR", tmp_path / "missing" / "validate")
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="not at"):
+        conftest.feedvalidator_or_skip()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="not at"):
+        conftest.feedvalidator_or_skip()
 
 
 def test_opml_and_index_list_every_feed_and_the_files_exist(archive_db, tmp_path):
@@ -230,6 +318,30 @@ def test_excerpt_only_sources_and_the_rewrite_hook(archive_db, demo_run, tmp_pat
     for path in feed_files(out, "*.*"):
         text = path.read_text(encoding="utf-8")
         assert "<script" not in text and "&lt;script" not in text and "javascript:" not in text, path
+
+
+def test_a_jekyll_site_in_another_time_zone_is_warned_once_with_the_line_to_add(archive_db, tmp_path):
+    cases = {
+        "none": "title: my site\n",
+        "other": "title: my site\ntimezone: UTC\n",
+        "same": "title: my site\ntimezone: Asia/Seoul\n",
+    }
+    for name, config in cases.items():
+        site = tmp_path / name
+        site.mkdir()
+        (site / "_config.yml").write_text(config, encoding="utf-8")
+        warnings = [line for line in export(archive_db, site).stderr.splitlines() if line.startswith("Warning:")]
+        if name == "same":
+            assert warnings == []
+            continue
+        assert len(warnings) == 1, warnings  # once, not once per post
+        assert "(NEWS_POST_TIMEZONE)" in warnings[0] and str(site / "_config.yml") in warnings[0]
+        verb = "Add" if name == "none" else "Change it to"
+        assert warnings[0].endswith(f"{verb} this line in _config.yml: timezone: Asia/Seoul"), warnings[0]
+        second = [line for line in export(archive_db, site).stderr.splitlines() if line.startswith("Warning:")]
+        assert second == warnings  # an incremental export that writes nothing says it again
+    result = export(archive_db, tmp_path / "plain")  # not a Jekyll site: nothing to say
+    assert "Warning:" not in result.stderr
 
 
 def test_posts_build_with_jekyll(archive_db, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,6 +45,8 @@ class Command(ScrapyCommand):
         finally:
             archive.close()
         out = options.out_dir
+        for warning in result.warnings:
+            print(f"Warning: {warning}", file=sys.stderr)
         print(f"Archive: {db_path}")
         print(f"Posts:   {out / '_posts'}/ ({result.posts} posts)")
         print(f"Feeds:   {out / 'feeds'}/ ({len(result.feeds)} feeds: rss.xml, atom.xml, feed.json)")

@@ -182,6 +182,7 @@ def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) 
             _traced(trace, "title", "source selector")
             return tidy_text(nodes[0].text_content() if hasattr(nodes[0], "text_content") else str(nodes[0]))
     headings = [tidy_text(h.text_content()) for h in tree.xpath("//h1")]
+    printed = set(headings)
     headings = [h for h in headings if h and 5 <= len(h) <= 300]
     candidates = [
         md.ld_text(ld.get("headline")) or md.ld_text(ld.get("name")),
@@ -201,7 +202,9 @@ def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) 
             _traced(trace, "title", "<h1> (agrees with JSON-LD headline)")
             return _without_kicker(heading, cleaned[1:3], trace)
     for label, value in zip(TITLE_SIGNALS, cleaned, strict=True):
-        if value and len(value) >= 3:
+        # A signal of one or two characters is junk unless the page prints it as its <h1>
+        # (a headline of punctuation, `..` or `?!`, over a real body).
+        if value and (len(value) >= 3 or value in printed):
             _traced(trace, "title", label)
             return _without_kicker(value, cleaned[1:3], trace)
     return None
