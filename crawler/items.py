@@ -20,6 +20,7 @@ class Article:
     section: str | None = None  # the source's section name, as the page gives it
     categories: list[str] = field(default_factory=list)  # ours, after the source's mapping
     keywords: list[str] = field(default_factory=list)
+    standfirst: str | None = None  # the summary printed under the headline, plain text; shown before the body
     body_html: str | None = None  # main content; sanitized and reshaped by normalize
     excerpt: str | None = None  # set by normalize (description, else the lead)
     text: str | None = None  # plain text of body_html, set by normalize for dedupe and search; not stored

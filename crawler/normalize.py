@@ -29,7 +29,8 @@ def normalized(fields: dict, excerpt_length: int = 300, link_rel: str = "nofollo
     image = web_url(fields.get("image"), url)  # as a browser would request it; http(s) only
     body = fields.get("body_html")
     body = clean_body(body, url, link_rel) if body else None
-    text = plain_body(body)
+    standfirst = tidy_text(fields.get("standfirst"))
+    text = "\n".join(part for part in (standfirst, plain_body(body)) if part)  # what a reader reads
     description = tidy_text(fields.get("description"))
     return {
         "url": url,
@@ -41,6 +42,7 @@ def normalized(fields: dict, excerpt_length: int = 300, link_rel: str = "nofollo
         "published": to_utc(fields.get("published")),
         "modified": to_utc(fields.get("modified")),
         "image": image,
+        "standfirst": standfirst,
         "body_html": body,
         "text": text,
         "description": description,

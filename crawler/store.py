@@ -39,12 +39,13 @@ JSON_FIELDS = ("authors", "categories", "keywords")
 # What a reader sees: a change in any of these is an update of the article.
 CONTENT_FIELDS = (
     "title", "authors", "published", "modified", "language", "image", "excerpt",
-    "description", "section", "categories", "keywords", "body_html",
+    "description", "section", "categories", "keywords", "standfirst", "body_html",
 )  # fmt: skip
 SCHEMA = {
     "id": str, "url": str, "source": str, "title": str, "authors": str, "published": str,
     "modified": str, "language": str, "image": str, "excerpt": str, "description": str,
-    "section": str, "categories": str, "keywords": str, "body_html": str, "content_hash": str,
+    "section": str, "categories": str, "keywords": str, "standfirst": str, "body_html": str,
+    "content_hash": str,
     "requested_url": str, "first_seen": str, "updated_at": str,
     "duplicate_of": str,  # id of the original when this article is a copy of another story
     "similarity": float,  # how close a copy is to its original (1.0: same text)

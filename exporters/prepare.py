@@ -28,6 +28,9 @@ def prepare_article(article: dict, hook: Hook | None, full_text: bool, read_more
     article["image"] = web_url(article.get("image"), article["url"])
     if not full_text:
         article["body_html"] = excerpt_body(article, read_more)
+    elif article.get("standfirst"):  # the summary printed under the headline opens the article
+        standfirst = escape(article["standfirst"], quote=False)
+        article["body_html"] = f"<p>{standfirst}</p>\n{article.get('body_html') or ''}"
     return article
 
 

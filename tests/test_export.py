@@ -391,3 +391,28 @@ def escape_liquid(title: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#39;")
     )
+
+
+def test_the_standfirst_opens_the_post_and_every_feed_entry(archive_db, tmp_path):
+    """The summary printed under the headline is a field of its own, shown before the body."""
+    standfirst = "AI 정책금융 3.5조 원을 새로 만든다 <핵심>은 클라우드·로봇"
+    archive = Archive(archive_db)
+    row = archive.find_by_url(next(u for u in rows(archive_db) if u.endswith("/ai-policy-finance.html")))
+    row["standfirst"] = standfirst
+    assert archive.save(row, now=datetime(2024, 6, 8, tzinfo=UTC)) == "updated"
+    archive.close()
+    out = tmp_path / "out"
+    export(archive_db, out)
+    printed = f"<p>{escape(standfirst, quote=False)}</p>"
+    post = next((out / "_posts").glob("*-ai-policy-finance-*.md")).read_text(encoding="utf-8")
+    body = post.split("---\n", 2)[2]
+    first_paragraph = re.search(r"<p data-ke-size=\"size16\">(.*?)</p>", body).group(1)
+    assert first_paragraph == escape(standfirst, quote=False)
+    assert body.count("AI 정책금융 3.5조 원을 새로 만든다") == 1
+    for name in ("rss.xml", "atom.xml"):
+        entry = next(e for e in feedparser.parse((out / "feeds" / name).read_bytes()).entries if e.link == row["url"])
+        content = entry.content[0].value
+        assert printed in content and content.index(printed) < content.index("정부가 인공지능"), name
+    items = json.loads((out / "feeds" / "feed.json").read_text(encoding="utf-8"))["items"]
+    html = next(i for i in items if i["url"] == row["url"])["content_html"]
+    assert html.index(printed) < html.index("정부가 인공지능")

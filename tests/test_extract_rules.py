@@ -415,23 +415,28 @@ def standfirst_page(lead_html: str) -> str:
     return page(head, f"<article><h1>Bridge closes</h1>{lead_html}{PARAGRAPHS}</article>")
 
 
-def test_the_printed_standfirst_opens_the_body(monkeypatch):
+def test_the_printed_standfirst_is_a_field_of_its_own(monkeypatch):
     html = standfirst_page(f'<p class="lead"><strong>{STANDFIRST}</strong></p>')
     extracted = f"<html><body>{PARAGRAPHS}</body></html>"  # the extractor dropped it as page header
     monkeypatch.setattr(body_module, "_trafilatura", lambda tree, url, fast, media=True: extracted)
-    body = extract_article(html, URL)["body_html"]
-    assert body.startswith(f"<p>{STANDFIRST}</p>\n<p>Paragraph 0")
+    fields = extract_article(html, URL)
+    assert fields["standfirst"] == STANDFIRST
+    assert fields["body_html"].startswith("<p>Paragraph 0")
+    tree = lxml_html.document_fromstring(html)
+    assert body_module.extract_body(tree, URL, summaries=[STANDFIRST]).startswith(f"<p>{STANDFIRST}</p>\n<p>Paragraph 0")
 
 
 def test_a_description_the_page_does_not_print_is_not_added(monkeypatch):
     extracted = f"<html><body>{PARAGRAPHS}</body></html>"
     monkeypatch.setattr(body_module, "_trafilatura", lambda tree, url, fast, media=True: extracted)
-    assert extract_article(standfirst_page(""), URL)["body_html"].startswith("<p>Paragraph 0")
+    fields = extract_article(standfirst_page(""), URL)
+    assert fields["body_html"].startswith("<p>Paragraph 0") and fields["standfirst"] is None
 
 
-def test_a_standfirst_already_in_the_body_is_not_repeated():
-    body = extract_article(standfirst_page(f"<p>{STANDFIRST}</p>"), URL)["body_html"]
-    assert body.count("The council voted") == 1
+def test_a_lead_paragraph_that_the_description_copies_stays_in_the_body():
+    fields = extract_article(standfirst_page(f"<p>{STANDFIRST}</p>"), URL)
+    assert fields["standfirst"] is None
+    assert fields["body_html"].count("The council voted") == 1
 
 
 def test_separators_between_links_do_not_count_as_a_label():
@@ -558,9 +563,10 @@ def test_a_client_rendered_page_gives_the_text_of_its_embedded_state():
         body='<div id="fusion-app">Could not render component</div>'
         f"<script>Fusion.globalContent={json.dumps(state, ensure_ascii=False)};Fusion.x=1;</script>",
     )
-    body = extract_article(html, URL)["body_html"]
-    texts = [p.text_content() for p in lxml_html.fragment_fromstring(body, create_parent="div")]
-    assert texts == ["조폭 3명 등 가담한 6명 구속"] + [e["content"] for e in state["content_elements"][1:]]
+    fields = extract_article(html, URL)
+    texts = [p.text_content() for p in lxml_html.fragment_fromstring(fields["body_html"], create_parent="div")]
+    assert texts == [e["content"] for e in state["content_elements"][1:]]
+    assert fields["standfirst"] == "조폭 3명 등 가담한 6명 구속"
     next_data = {"props": {"pageProps": {"story": {"blocks": [
         {"type": "paragraph", "text": "First paragraph of a Next.js story, long enough to read."},
         {"type": "paragraph", "text": "Second paragraph of the same story, as the page will draw it."},

@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 from w3lib.encoding import html_to_unicode
 
 from crawler.extract import metadata as md
-from crawler.extract.body import extract_body, reshape, select
+from crawler.extract.body import extract_parts, reshape, select
 from crawler.extract.dates import find_labelled_dates, first_date_in, parse_date
 from crawler.extract.state import embedded_state, state_article
 from crawler.sources import Source
@@ -65,7 +65,7 @@ def extract_article(
     summaries = [md.ld_text(ld.get("description"))] + [
         md.meta_content(tree, name) for name in ("og:description", "description", "twitter:description")
     ]
-    body = extract_body(
+    standfirst, body = extract_parts(
         tree, url, source.selectors.get("body"), _headlines(tree, ld, title), reference, summaries
     )
     if trace is not None:
@@ -75,6 +75,7 @@ def extract_article(
         from_state = _state_body(from_state_article, title)
         if from_state and len(plain_text(from_state) or "") > 2 * len(plain_text(body or "") or ""):
             body = from_state
+            standfirst = tidy_text(md.unescape_all(from_state_article.get("standfirst"))) or standfirst
             _traced(trace, "body", "embedded page state (client-rendered page)")
 
     language = _language(tree, body or text(), source)
@@ -98,6 +99,7 @@ def extract_article(
         "section": section,
         "categories": [source.map_category(section)],
         "keywords": _keywords(tree, ld),
+        "standfirst": standfirst,
         "body_html": body,
     }
 
@@ -109,8 +111,7 @@ PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
 
 def _state_body(article: dict, title: str | None) -> str | None:
     """The body a client-rendered page keeps in its embedded state, as paragraphs."""
-    paragraphs = ([article["standfirst"]] if article.get("standfirst") else []) + article["paragraphs"]
-    fragment = "".join(f"<p>{text}</p>" for text in paragraphs)
+    fragment = "".join(f"<p>{text}</p>" for text in article["paragraphs"])
     try:
         return reshape(lxml_html.fromstring(f"<div>{fragment}</div>"), title)
     except (etree.ParserError, ValueError):

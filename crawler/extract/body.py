@@ -109,7 +109,21 @@ def extract_body(
     reference: str | None = None,
     summaries: Iterable[str | None] = (),
 ) -> str | None:
-    """The main content of the page as HTML blocks, or None when none was found.
+    """The article as published: its standfirst as the first paragraph, then its text."""
+    standfirst, body = extract_parts(tree, url, selector, title, reference, summaries)
+    return f"<p>{_escape(standfirst)}</p>\n{body}" if standfirst and body else body
+
+
+def extract_parts(
+    tree: lxml_html.HtmlElement,
+    url: str,
+    selector: str | None = None,
+    title: str | Iterable[str] | None = None,
+    reference: str | None = None,
+    summaries: Iterable[str | None] = (),
+) -> tuple[str | None, str | None]:
+    """(standfirst, body): the summary printed under the headline, and the main content as
+    HTML blocks; each None when not found.
 
     `reference` is the page's own article text where it files one (JSON-LD articleBody);
     `summaries` its descriptions (JSON-LD, OpenGraph, meta), looked for as the printed standfirst.
@@ -117,13 +131,13 @@ def extract_body(
     if selector:
         nodes = select(tree, selector)
         if not nodes:
-            return None
+            return None, None
         fragment = lxml_html.fragment_fromstring("", create_parent="div")
         for node in nodes:
             fragment.append(copy.deepcopy(node))
         for junk in fragment.xpath(".//script|.//style|.//noscript"):
             junk.drop_tree()
-        return reshape(fragment, title)
+        return None, reshape(fragment, title)
     page = without_chrome(copy.deepcopy(tree))
     extracted = _trafilatura(page, url, fast=True)
     if _looks_short(extracted, reference) or _reads_like_labels(extracted):
@@ -135,13 +149,13 @@ def extract_body(
         if not extracted or _runs_together(extracted, title):
             extracted = _own_blocks(page)
     if not extracted:
-        return None
+        return None, None
     extracted = ONE_LINE_PRE_RE.sub(r"<code>\1</code>", extracted)
     body = reshape(lxml_html.fromstring(extracted), title, _figure_captions(page))
-    body = _with_standfirst(body, page, summaries)
-    if not _has_a_sentence(body):
-        return None  # a few labels, menu entries and teaser titles: the page's chrome, not an article
-    return body
+    standfirst, body = _standfirst(body, page, summaries)
+    if not _has_a_sentence(body) and not (body and standfirst and len(standfirst) >= SENTENCE_MIN):
+        return None, None  # a few labels, menu entries and teaser titles: the page's chrome, not an article
+    return standfirst, body
 
 
 # trafilatura prints inline <code> as <pre> inside the paragraph; parsed as HTML, the <pre> would
@@ -173,23 +187,25 @@ SENTENCE_MIN = 80
 VERSE_BLOCKS = 6
 
 
-def _with_standfirst(
+def _standfirst(
     body: str | None, page: lxml_html.HtmlElement, summaries: Iterable[str | None]
-) -> str | None:
-    """The body with the standfirst the page prints above it, where the extractor left it out.
+) -> tuple[str | None, str | None]:
+    """(standfirst, body without it): the summary the page prints between headline and text.
 
-    The standfirst (the summary printed between headline and text) is the article's own first
-    paragraph; main-text extractors drop it as page header. It is recognised as an element
-    whose whole text is the page's own description, and it is taken as printed.
+    Main-text extractors drop it as page header. It is recognised as an element whose whole
+    text is the page's own description, taken as printed. Where the extractor kept it, it is
+    printed inside the article's text (a lead paragraph that the description copies) and
+    stays there.
     """
     if not body:
-        return body
+        return None, body
     for summary in dict.fromkeys(s for s in summaries if s and len(s) >= STANDFIRST_MIN):
         printed = _printed_block(page, summary)
-        if printed is not None:
-            in_body = _fold(printed) in _fold(lxml_html.fromstring(f"<div>{body}</div>").text_content())
-            return body if in_body else f"<p>{_escape(printed)}</p>\n{body}"
-    return body
+        if printed is None:
+            continue
+        root = lxml_html.fragment_fromstring(body, create_parent="div")
+        return (None, body) if _fold(printed) in _fold(root.text_content()) else (printed, body)
+    return None, body
 
 
 STANDFIRST_MIN = 60

@@ -23,7 +23,7 @@ from crawler.runs import source_key
 
 logger = logging.getLogger(__name__)
 
-PLAIN_FIELDS = ("title", "description", "excerpt", "section")
+PLAIN_FIELDS = ("title", "standfirst", "description", "excerpt", "section")
 PLAIN_LIST_FIELDS = ("authors", "categories", "keywords")
 # What an HTML parser reads as the start of a tag, comment or declaration: `<` then a letter,
 # `/`, `!` or `?`. `a < b` and `<3` stay as they are.
