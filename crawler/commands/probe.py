@@ -11,6 +11,7 @@ import re
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler import terminal
 from crawler.probe import ProbeReport, ProbeSpider, render
 from crawler.progress import Progress
 from crawler.sources import NAME_RE
@@ -34,6 +35,8 @@ class Command(ScrapyCommand):
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
+        if terminal.log_to_file(self.settings, opts):  # newsdao: the whole log in its file
+            return
         if not opts.loglevel:  # the report says what failed; Scrapy's log would bury it
             self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
 

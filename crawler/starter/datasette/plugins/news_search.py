@@ -7,9 +7,10 @@ query calls `news_match(:q)` instead, the same query building as `scrapy search`
 
 from __future__ import annotations
 
+from datasette import hookimpl
+
 from crawler import search
 from crawler.text import body_text
-from datasette import hookimpl
 
 NOTHING = '""'  # an empty phrase: matches no row (NULL would be an FTS5 syntax error)
 
