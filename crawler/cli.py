@@ -138,8 +138,9 @@ def init(args: list[str]) -> int:
     except OSError as exc:
         print(f"newsdao init: {exc}", file=sys.stderr)
         return 1
+    where = f"cd {shlex.quote(str(folder))}; " if folder.resolve() != Path.cwd() else ""
     print(
-        f"Next: cd {shlex.quote(str(folder))}; keep the sources you want in sources.toml (`newsdao probe URL`"
+        f"Next: {where}keep the sources you want in sources.toml (`newsdao probe URL`"
         " prints an entry for a new one); `newsdao update` crawls them and exports into jekyll/;"
         " crontab holds the line for cron."
     )

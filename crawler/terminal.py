@@ -61,6 +61,15 @@ def rotate(path: Path, max_bytes: int) -> None:
         handler.close()
 
 
+def quiet_robots_errors() -> None:
+    """Silence Scrapy's robots.txt errors: a failed robots.txt fetch is a network failure that
+    `probe` and `sources --check` report in their own line (Scrapy logs it with a traceback).
+
+    Call once Scrapy has configured logging (in a command's run): its dictConfig resets the
+    level of every `scrapy.*` logger that exists by then."""
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
+
+
 class _OneLine(logging.Formatter):
     """`ERROR: message` without the traceback, which the log file holds."""
 

@@ -17,7 +17,7 @@ import pytest
 import crawler
 from crawler import config, terminal
 from crawler.sources import load_sources
-from tests.conftest import ROOT, write_demo_sources
+from tests.conftest import ROOT, run_scrapy, write_demo_sources
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -57,6 +57,13 @@ def test_help_lists_every_command(tmp_path):
     assert listed == ["init", "crawl", "update", "export", "probe", "sources", "search", "ingest", "settings"]
     unknown = newsdao("crwal", cwd=tmp_path)
     assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1 and "'crwal'" in unknown.stderr
+
+
+def test_the_readme_shows_every_newsdao_command_and_the_pip_install():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("init", "crawl", "update", "export", "probe", "sources", "search", "ingest", "settings", "--version"):
+        assert f"newsdao {name}" in readme, name
+    assert "python3 -m venv " in readme and "/bin/pip install " in readme
 
 
 def test_init_writes_a_starter_folder_and_never_overwrites(tmp_path):
@@ -165,6 +172,8 @@ def test_probe_and_check_say_a_network_failure_in_one_line(tmp_path):
     result = newsdao("probe", url, cwd=tmp_path)
     assert result.returncode == 1 and result.stderr == ""
     assert re.fullmatch(rf"probe: {re.escape(url)}: \w+: .*[Rr]efused.*\n", result.stdout), result.stdout
+    in_project = run_scrapy("probe", url)  # `scrapy probe` too: Scrapy's robots.txt traceback is not shown
+    assert in_project.returncode == 1 and in_project.stderr == "" and in_project.stdout == result.stdout
     (tmp_path / "sources.toml").write_text(
         f'[[source]]\nname = "down"\nfeeds = ["{url}rss.xml"]\nsitemaps = ["{url}sitemap.xml"]\n', encoding="utf-8"
     )

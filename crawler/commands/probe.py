@@ -49,6 +49,8 @@ class Command(ScrapyCommand):
         if articles < 0:
             raise UsageError("-n must be 0 or more", print_help=False)
         report = ProbeReport(args[0])
+        if not self.settings.get("LOG_FILE") and not opts.loglevel:
+            terminal.quiet_robots_errors()
         with Progress() as progress:
             self.crawler_process.crawl(
                 ProbeSpider, url=args[0], report=report, articles=articles, entry_name=opts.name,

@@ -53,7 +53,7 @@ class Command(ScrapyCommand):
             return
         chosen = [s for s in sources if s.name in args] if args else sources
         if opts.check:
-            self.exitcode = self._check([s for s in chosen if s.enabled or args], path)
+            self.exitcode = self._check([s for s in chosen if s.enabled or args], path, opts)
         else:
             self._list(chosen, path)
 
@@ -81,8 +81,10 @@ class Command(ScrapyCommand):
             f" stored, {len(warnings)} warning(s)"
         )
 
-    def _check(self, sources, path) -> int:
+    def _check(self, sources, path, opts) -> int:
         results: list[EntryCheck] = []
+        if not self.settings.get("LOG_FILE") and not opts.loglevel:
+            terminal.quiet_robots_errors()
         with Progress() as progress:
             self.crawler_process.crawl(CheckSpider, sources=sources, results=results, progress=progress)
             self.crawler_process.start()
