@@ -167,6 +167,7 @@ def test_an_empty_url_is_an_error_not_a_crawl_of_every_source(tmp_path, demo_sit
     assert not (tmp_path / "data").exists()
 
 
+@pytest.mark.slow
 def test_probe_and_check_say_a_network_failure_in_one_line(tmp_path):
     url = f"http://127.0.0.1:{closed_port()}/"
     result = newsdao("probe", url, cwd=tmp_path)
