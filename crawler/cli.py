@@ -43,8 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()  # the settings file and NEWS_* variables; a mistake exits 2
+    from crawler import config
     from crawler import settings as project
 
+    try:
+        config.check_command_line(args, project.defaults)
+    except config.ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if "NEWS_LOG_FILE" not in project.origins:
         settings.set("NEWS_LOG_FILE", "auto", priority="project")
     execute(["newsdao", *args], settings)  # exits with the command's code

@@ -54,6 +54,21 @@ def overrides(
     return values, origins
 
 
+def check_command_line(args: list[str], defaults: Mapping[str, object]) -> None:
+    """Refuse a `-s NEWS_NAME=value` whose value is not of its default's type (as `-s` gives it,
+    a string, the command would fail on it later with a traceback)."""
+    for index, arg in enumerate(args):
+        if arg in ("-s", "--set") and index + 1 < len(args):
+            pair = args[index + 1]
+        elif arg.startswith("--set="):
+            pair = arg[len("--set=") :]
+        else:
+            continue
+        name, _, text = pair.partition("=")
+        if name.startswith("NEWS_") and name in defaults:
+            _from_text(text, defaults[name], f"-s {name}={text!r}")
+
+
 def ignored_variables(defaults: Mapping[str, object], environ: Mapping[str, str] = os.environ) -> list[str]:
     """NEWS_* environment variables that name no setting (a typo, or another program's)."""
     return sorted(

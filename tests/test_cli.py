@@ -126,6 +126,12 @@ def test_a_settings_mistake_is_one_line_and_exit_code_2(tmp_path, text, env, mes
         assert result.stdout == ""
 
 
+def test_a_command_line_setting_of_the_wrong_type_is_one_line_and_exit_code_2(tmp_path):
+    result = newsdao("crawl", "-s", "NEWS_MAX_ARTICLES_PER_SOURCE=many", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "-s NEWS_MAX_ARTICLES_PER_SOURCE='many': must be a whole number, like its default 500\n"
+
+
 def test_settings_read_from_the_environment_have_the_type_of_their_default(tmp_path):
     defaults = {"NEWS_FEED_LIMIT": 50, "NEWS_PROGRESS": True, "NEWS_DEDUPE_THRESHOLD": 0.8, "NEWS_BRAND": "x"}
     env = {"NEWS_FEED_LIMIT": "20", "NEWS_PROGRESS": "false", "NEWS_DEDUPE_THRESHOLD": "0.9", "NEWS_BRAND": "y"}

@@ -39,8 +39,11 @@ class Command(ScrapyCrawlCommand):
         if self.log_file:
             terminal.echo_errors()
         super().run(args, opts)
-        if self.crawler is not None and self.crawler.stats is not None:
-            print(crawl_summary(self.crawler.stats.get_stats()))
+        try:
+            stats = self.crawler.stats.get_stats() if self.crawler is not None else None
+        except RuntimeError:  # the crawl never started (its error is in the log)
+            stats = None
+        print(crawl_summary(stats or {"finish_reason": "failed to start"}))
 
 
 def check_sources(settings, spargs: dict) -> int:
