@@ -161,6 +161,7 @@ NEWS_LOG_FILE = ""
 NEWS_LOG_MAX_BYTES = 10 * 1024 * 1024
 
 # --- Your settings: a settings file, then NEWS_* environment variables ------
+# Keep this block last: a setting defined below it could not be set from the file or environment.
 # Every setting above may be set in a TOML file in the working folder (newsdao.toml; the
 # environment variable NEWS_SETTINGS_FILE names another), and every NEWS_* one by an environment
 # variable of its name; `-s NAME=value` beats both (crawler/config.py). `newsdao settings` lists

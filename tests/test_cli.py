@@ -132,6 +132,14 @@ def test_a_command_line_setting_of_the_wrong_type_is_one_line_and_exit_code_2(tm
     assert result.stderr == "-s NEWS_MAX_ARTICLES_PER_SOURCE='many': must be a whole number, like its default 500\n"
 
 
+def test_every_setting_is_defined_before_the_settings_file_is_applied():
+    from crawler import settings
+
+    # A setting added below the "Your settings" block of crawler/settings.py could not be set
+    # in newsdao.toml or the environment: keep that block last.
+    assert {name for name in dir(settings) if name.isupper()} == set(settings.defaults)
+
+
 def test_settings_read_from_the_environment_have_the_type_of_their_default(tmp_path):
     defaults = {"NEWS_FEED_LIMIT": 50, "NEWS_PROGRESS": True, "NEWS_DEDUPE_THRESHOLD": 0.8, "NEWS_BRAND": "x"}
     env = {"NEWS_FEED_LIMIT": "20", "NEWS_PROGRESS": "false", "NEWS_DEDUPE_THRESHOLD": "0.9", "NEWS_BRAND": "y"}
