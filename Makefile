@@ -46,4 +46,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check crawler exporters tests demo
 
 clean:
-	rm -rf output data .pytest_cache
+	rm -rf output data .pytest_cache build dist

@@ -3,6 +3,8 @@
 Override any of them per run with ``-s NAME=value``; cron, the demo and the tests do.
 """
 
+from crawler import __version__
+
 BOT_NAME = "newsdao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -10,7 +12,7 @@ COMMANDS_MODULE = "crawler.commands"
 
 # --- Politeness and safety -------------------------------------------------
 # A User-Agent that names the project, so site owners know who is calling.
-USER_AGENT = "newsdao-crawler/0.1 (+https://github.com/newsdao/newsdao-crawler)"
+USER_AGENT = f"newsdao-crawler/{__version__} (+https://github.com/newsdao/newsdao-crawler)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
@@ -147,3 +149,34 @@ NEWS_REDIS_PREFIX = "newsdao"
 # taken requests as lost (it beats every third of this); also how long after a run is drained
 # a crawler that starts late joins it (and ends) instead of starting the next run.
 NEWS_REDIS_CRAWLER_TIMEOUT = 30
+
+# --- Logs of `newsdao` commands ---------------------------------------------
+# Where `newsdao crawl`, `update`, `probe`, `sources --check` and `ingest` write Scrapy's log unless
+# LOG_FILE, --logfile or --loglevel says otherwise, so that the terminal (and cron's mail) shows only
+# progress, summaries and errors: "auto" is newsdao.log in the archive's folder (NEWS_DB_PATH), a
+# path is that file, "" is stderr. `scrapy` commands log on stderr as Scrapy does; `newsdao`
+# makes "auto" its default (crawler/cli.py).
+NEWS_LOG_FILE = ""
+# The log file is rotated (newsdao.log.1 ... .5) when a run starts and finds it this big (bytes).
+NEWS_LOG_MAX_BYTES = 10 * 1024 * 1024
+
+# --- Your settings: a settings file, then NEWS_* environment variables ------
+# Keep this block last: a setting defined below it could not be set from the file or environment.
+# Every setting above may be set in a TOML file in the working folder (newsdao.toml; the
+# environment variable NEWS_SETTINGS_FILE names another), and every NEWS_* one by an environment
+# variable of its name; `-s NAME=value` beats both (crawler/config.py). `newsdao settings` lists
+# what they change.
+import sys  # noqa: E402
+
+from scrapy.settings import default_settings as _scrapy_defaults  # noqa: E402
+
+from crawler import config as _config  # noqa: E402
+
+# Lower case, so not settings: the values above, and where each changed one came from.
+defaults = {name: value for name, value in globals().items() if name.isupper()}
+try:
+    _values, origins = _config.overrides(defaults, set(defaults) | set(dir(_scrapy_defaults)))
+except _config.ConfigError as _exc:
+    print(_exc, file=sys.stderr)  # one line, for `scrapy` as for `newsdao` (exit 2: a bad configuration)
+    raise SystemExit(2) from None
+globals().update(_values)

@@ -78,7 +78,10 @@ def load_sources(path: str | Path) -> list[Source]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SourcesError(f"{path}: sources file not found") from None
+        raise SourcesError(
+            f"{path}: sources file not found (looked for {path.absolute()}); `newsdao init DIR` writes a"
+            " folder with one, `newsdao probe URL` an entry to paste, NEWS_SOURCES_FILE names another file"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SourcesError(f"{path}: not valid TOML: {exc}") from None
     unknown = set(data) - {"source"}

@@ -19,7 +19,8 @@ from crawler.store import Archive
 from tests.conftest import ROOT
 from tests.test_search import CHIPS, HEAT, POLICY
 
-COMMAND = ["serve", "-m", "datasette/metadata.json", "--plugins-dir", "datasette/plugins"]
+DATASETTE = "crawler/starter/datasette"  # what `newsdao init` copies into a folder as datasette/
+COMMAND = ["serve", "-m", f"{DATASETTE}/metadata.json", "--plugins-dir", f"{DATASETTE}/plugins"]
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def test_crawl_with_a_bad_sources_file_stops_with_one_clear_line(tmp_path):
 
 
 def test_the_example_sources_file_is_valid():
-    sources = load_sources(ROOT / "sources.example.toml")
+    sources = load_sources(ROOT / "crawler" / "starter" / "sources.example.toml")
     assert len(sources) >= 10
     assert any(s.language == "ko" for s in sources) and any(s.language == "en" for s in sources)
 

@@ -39,9 +39,10 @@ def article(source: str, number: int, body: str = LONG_BODY, **extra) -> dict:
 
 def build_history(db: Path) -> None:
     """Two sources with 50 articles each, one every 6 hours; fading's last 10 lost their bodies."""
+    now = datetime.now(UTC)  # not NOW: the "24h" column counts from the time the command runs
     with Archive(db) as archive:
         for number in range(10, 60):
-            seen = NOW - timedelta(hours=6 * (60 - number)) + timedelta(minutes=5)
+            seen = now - timedelta(hours=6 * (60 - number)) + timedelta(minutes=5)
             body = "<p>Subscribe to read.</p>" if number >= 50 else LONG_BODY
             archive.save(article("fading", number, body), now=seen)
             archive.save(article("steady", number), now=seen)
@@ -49,7 +50,7 @@ def build_history(db: Path) -> None:
             SourceRun("fading", {"new": 1, "requests": 2}),
             SourceRun("steady", {"new": 1, "requests": 2}),
         ]
-        archive.record_run(NOW - timedelta(minutes=2), NOW - timedelta(minutes=1), runs, 0)
+        archive.record_run(now - timedelta(minutes=2), now - timedelta(minutes=1), runs, 0)
 
 
 def test_sources_lists_state_and_flags_a_source_whose_recent_articles_lost_their_bodies(tmp_path):

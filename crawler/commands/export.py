@@ -10,6 +10,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.misc import load_object
 
+from crawler import terminal
 from crawler.progress import Progress
 from crawler.sources import SourcesError, load_sources
 from crawler.store import Archive
@@ -36,8 +37,13 @@ class Command(ScrapyCommand):
             raise UsageError("export takes no positional arguments")
         db_path = Path(self.settings.get("NEWS_DB_PATH"))
         if not db_path.exists():
-            raise UsageError(f"no archive at {db_path}: crawl first, or set -s NEWS_DB_PATH=")
-        options = export_options(self.settings, Path(opts.output or self.settings.get("NEWS_EXPORT_DIR")))
+            self.exitcode = terminal.config_error(f"no archive at {db_path}: crawl first or set NEWS_DB_PATH")
+            return
+        try:
+            options = export_options(self.settings, Path(opts.output or self.settings.get("NEWS_EXPORT_DIR")))
+        except SourcesError as exc:
+            self.exitcode = terminal.config_error(str(exc))
+            return
         archive = Archive(db_path)
         try:
             with Progress() as progress:  # a status line on a terminal, nothing in cron
@@ -78,13 +84,12 @@ def export_options(settings, out_dir: Path) -> ExportOptions:
 
 
 def excerpt_only_sources(path: str) -> frozenset[str]:
-    """Sources whose posts and feeds carry the excerpt only; none when there is no sources file."""
+    """Sources whose posts and feeds carry the excerpt only; none when there is no sources file.
+
+    Raises SourcesError for a sources file with a mistake."""
     if not path or not Path(path).is_file():
         return frozenset()
-    try:
-        return frozenset(s.name for s in load_sources(path) if not s.full_text)
-    except SourcesError as exc:
-        raise UsageError(str(exc), print_help=False) from None
+    return frozenset(s.name for s in load_sources(path) if not s.full_text)
 
 
 def post_style(settings) -> PostStyle:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler import terminal
 from crawler.distributed.ingest import IngestSpider
 
 
 class Command(ScrapyCommand):
     requires_project = True
+    log_file = None
 
     def syntax(self):
         return "[--until-drained]"
@@ -29,11 +31,17 @@ class Command(ScrapyCommand):
             help="exit once no crawler is running and the queue is empty (default: run until stopped)",
         )  # fmt: skip
 
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if not self.settings.get("REDIS_URL"):  # before Scrapy starts (and logs its banner)
+            raise SystemExit(terminal.config_error("ingest needs REDIS_URL (-s REDIS_URL=redis://host:6379/0)"))
+        self.log_file = terminal.log_to_file(self.settings, opts)
+
     def run(self, args, opts):
         if args:
             raise UsageError("ingest takes no positional arguments")
-        if not self.settings.get("REDIS_URL"):
-            raise UsageError("ingest needs REDIS_URL (-s REDIS_URL=redis://host:6379/0)", print_help=False)
+        if self.log_file:
+            terminal.echo_errors()
         crawler = self.crawler_process.create_crawler(IngestSpider)
         self.crawler_process.crawl(crawler, until_drained=opts.until_drained)
         self.crawler_process.start()

@@ -11,6 +11,7 @@ import re
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler import terminal
 from crawler.probe import ProbeReport, ProbeSpider, render
 from crawler.progress import Progress
 from crawler.sources import NAME_RE
@@ -34,6 +35,8 @@ class Command(ScrapyCommand):
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
+        if terminal.log_to_file(self.settings, opts):  # newsdao: the whole log in its file
+            return
         if not opts.loglevel:  # the report says what failed; Scrapy's log would bury it
             self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
 
@@ -46,6 +49,8 @@ class Command(ScrapyCommand):
         if articles < 0:
             raise UsageError("-n must be 0 or more", print_help=False)
         report = ProbeReport(args[0])
+        if not self.settings.get("LOG_FILE") and not opts.loglevel:
+            terminal.quiet_robots_errors()
         with Progress() as progress:
             self.crawler_process.crawl(
                 ProbeSpider, url=args[0], report=report, articles=articles, entry_name=opts.name,

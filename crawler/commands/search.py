@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler import search
+from crawler import search, terminal
 from crawler.store import Archive
 from crawler.text import body_text
 
@@ -52,9 +52,8 @@ class Command(ScrapyCommand):
             raise UsageError(str(exc), print_help=False) from None
         db_path = Path(self.settings.get("NEWS_DB_PATH"))
         if not db_path.exists():
-            raise UsageError(
-                f"no archive at {db_path}: crawl first, or set -s NEWS_DB_PATH=", print_help=False
-            )
+            self.exitcode = terminal.config_error(f"no archive at {db_path}: crawl first or set NEWS_DB_PATH")
+            return
         zone = ZoneInfo(self.settings.get("NEWS_POST_TIMEZONE"))
         mark = ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
         with Archive(db_path) as archive:

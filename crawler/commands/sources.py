@@ -12,8 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from crawler import terminal
 from crawler.health import CheckSpider, EntryCheck, source_states
 from crawler.progress import Progress
 from crawler.sources import SourcesError, load_sources
@@ -35,6 +35,8 @@ class Command(ScrapyCommand):
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
+        if opts.check and terminal.log_to_file(self.settings, opts):  # newsdao: the whole log in its file
+            return
         if not opts.loglevel:  # our lines say what failed; Scrapy's log would repeat it
             self.settings.set("LOG_LEVEL", "ERROR", priority="cmdline")
 
@@ -43,13 +45,15 @@ class Command(ScrapyCommand):
         try:
             sources = load_sources(path)
         except SourcesError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+            self.exitcode = terminal.config_error(str(exc))
+            return
         unknown = sorted(set(args) - {s.name for s in sources})
         if unknown:
-            raise UsageError(f"{path}: no source named {unknown[0]!r}", print_help=False)
+            self.exitcode = terminal.config_error(f"{path}: no source named {unknown[0]!r}")
+            return
         chosen = [s for s in sources if s.name in args] if args else sources
         if opts.check:
-            self.exitcode = self._check([s for s in chosen if s.enabled or args], path)
+            self.exitcode = self._check([s for s in chosen if s.enabled or args], path, opts)
         else:
             self._list(chosen, path)
 
@@ -77,8 +81,10 @@ class Command(ScrapyCommand):
             f" stored, {len(warnings)} warning(s)"
         )
 
-    def _check(self, sources, path) -> int:
+    def _check(self, sources, path, opts) -> int:
         results: list[EntryCheck] = []
+        if not self.settings.get("LOG_FILE") and not opts.loglevel:
+            terminal.quiet_robots_errors()
         with Progress() as progress:
             self.crawler_process.crawl(CheckSpider, sources=sources, results=results, progress=progress)
             self.crawler_process.start()

@@ -15,6 +15,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
+from crawler import terminal
+from crawler.commands.crawl import check_sources
 from crawler.commands.export import export_options
 from crawler.distributed.archive import record_run
 from crawler.lock import AlreadyRunning, RunLock
@@ -29,6 +31,7 @@ EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_EXPORT_FAILED = 0, 1,
 
 class Command(ScrapyCommand):
     requires_project = True
+    log_file = None
 
     def syntax(self):
         return "[options]"
@@ -51,10 +54,16 @@ class Command(ScrapyCommand):
             opts.spargs = arglist_to_dict(opts.spargs)
         except ValueError:
             raise UsageError("invalid -a value, use -a NAME=VALUE", print_help=False) from None
+        code = check_sources(self.settings, opts.spargs)  # before Scrapy starts (and logs its banner)
+        if code:
+            raise SystemExit(code)
+        self.log_file = terminal.log_to_file(self.settings, opts)
 
     def run(self, args, opts):
         if args:
             raise UsageError("update takes no positional arguments (use -a source=NAME for one source)")
+        if self.log_file:
+            terminal.echo_errors()
         settings = self.settings
         db_path = Path(settings.get("NEWS_DB_PATH"))
         lock = RunLock(settings.get("NEWS_LOCK_FILE") or f"{db_path}.lock")
@@ -71,12 +80,12 @@ class Command(ScrapyCommand):
 
     def _update(self, db_path: Path, opts) -> int:
         settings = self.settings
-        try:
+        try:  # checked in process_options; read again under the lock
             sources = select_sources(
                 settings.get("NEWS_SOURCES_FILE"), opts.spargs.get("source"), opts.spargs.get("url")
             )
         except SourcesError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+            return terminal.config_error(str(exc))
         started = datetime.now(UTC)
         crawler = self.crawler_process.create_crawler(NewsSpider)
         self.crawler_process.crawl(crawler, **opts.spargs)

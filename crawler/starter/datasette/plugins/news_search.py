@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from datasette import hookimpl
+
 from crawler import search
 from crawler.settings import NEWS_POST_TIMEZONE
 from crawler.text import body_text
-from datasette import hookimpl
 
 PREVIEW_LENGTH = 150  # characters of a body shown in the table
 TIME_COLUMNS = {"published", "modified", "first_seen", "updated_at", "listed_at"}
