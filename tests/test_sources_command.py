@@ -127,7 +127,7 @@ def test_check_says_when_a_feed_is_not_a_feed_or_a_listing_links_nothing(demo_si
     )
     result = run_scrapy("sources", "--check", "-s", f"NEWS_SOURCES_FILE={path}")
     assert result.returncode == 1
-    assert f"FAIL odd feed {demo_site}/about.html: not a feed (page)" in result.stdout
+    assert f"FAIL odd feed {demo_site}/about.html: not a feed (an HTML page)" in result.stdout
     assert (
         f"FAIL odd listing {demo_site}/about.html: no link matches article_pattern '/nothing-like-this/'"
         in (result.stdout)

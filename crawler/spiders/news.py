@@ -28,6 +28,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery, middlewares
 from crawler.distributed.archive import archive_view
+from crawler.extract import LANGUAGE_ZONES
 from crawler.items import Article
 from crawler.runs import source_key
 from crawler.sources import Source, SourcesError, load_sources, source_for_url
@@ -91,9 +92,9 @@ class NewsSpider(scrapy.Spider):
         for source in self.sources.values():
             self.logger.info("Crawling source %s (%d entry points)", source.name, len(source.entry_points))
             for url in source.feeds:
-                yield self._entry(url, self.parse_feed, source)
+                yield self._entry(url, self.parse_entry, source)
             for url in source.sitemaps:
-                yield self._entry(url, self.parse_sitemap, source)
+                yield self._entry(url, self.parse_entry, source)
             for url in source.listings:
                 yield self._entry(url, self.parse_listing, source)
             for url in source.urls:
@@ -249,12 +250,9 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304:
             self._unchanged_entry(response, source)
             return
-        kind = discovery.kind_of(response)
-        if kind == "feed":
-            for result in self.parse_feed(response, source):
-                yield result
-        elif kind == "sitemap":
-            for result in self.parse_sitemap(response, source):
+        kind = discovery.kind_of(response, self.max_sitemap_size)
+        if kind in ("feed", "sitemap"):
+            for result in self.parse_entry(response, source):
                 yield result
         elif isinstance(response, HtmlResponse) and discovery.looks_like_article(response):
             async for result in self.parse_article(response, source):
@@ -264,17 +262,38 @@ class NewsSpider(scrapy.Spider):
             for url in discovery.advertised_feeds(response):
                 if discovery.is_http(url) and discovery.in_domains(url, source.allowed_domains):
                     yield scrapy.Request(
-                        url, callback=self.parse_feed, errback=self.entry_failed,
+                        url, callback=self.parse_entry, errback=self.entry_failed,
                         cb_kwargs={"source": source}, meta=self._meta(source),
                     )  # fmt: skip
             for result in self.parse_listing(response, source):
                 yield result
 
-    def parse_feed(self, response: Response, source: Source):
-        stats = self.crawler.stats
+    def parse_entry(self, response: Response, source: Source):
+        """A feed or sitemap (listed as either, or a sitemap index's child): read as what its
+        body is, found by parsing it; anything else at such a URL is one warning."""
         if self._unchanged_entry(response, source):
             return
-        if discovery.declares_entities(response.body):
+        doc = discovery.entry_document(response, self.max_sitemap_size)
+        if doc.kind == "feed":
+            yield from self._feed(response, doc, source)
+        elif doc.kind == "sitemap":
+            yield from self._sitemap(response, doc, source)
+        elif doc.problem:
+            self.logger.warning(
+                "Ignoring sitemap %s of source %s: %s (DOWNLOAD_MAXSIZE %d B)", response.url, source.name,
+                doc.problem, self.max_sitemap_size,
+            )  # fmt: skip
+            self.crawler.stats.inc_value("news/sitemaps/unreadable")
+        else:
+            self.logger.warning(
+                "Ignoring entry point %s of source %s: not a feed or a sitemap but %s", response.url,
+                source.name, discovery.what_it_is(doc),
+            )  # fmt: skip
+            self.crawler.stats.inc_value("news/entry_points/not_feed_or_sitemap")
+
+    def _feed(self, response: Response, doc, source: Source):
+        stats = self.crawler.stats
+        if discovery.declares_entities(doc.body):
             self.logger.warning(
                 "Refused feed %s of source %s: it declares XML entities (XXE or entity expansion)",
                 response.url,
@@ -282,7 +301,7 @@ class NewsSpider(scrapy.Spider):
             )
             stats.inc_value("news/feeds/refused_entities")
             return
-        links, problem = discovery.read_feed(response.body, response.url)
+        links, problem = discovery.read_feed(doc, discovery.content_location(response))
         if problem:
             self.logger.warning(
                 "Malformed feed %s of source %s (%s): %d entries read", response.url, source.name, problem,
@@ -298,19 +317,9 @@ class NewsSpider(scrapy.Spider):
             if request:
                 yield request
 
-    def parse_sitemap(self, response: Response, source: Source):
+    def _sitemap(self, response: Response, doc, source: Source):
         stats = self.crawler.stats
-        if self._unchanged_entry(response, source):
-            return
-        body = discovery.sitemap_body(response, self.max_sitemap_size)
-        if body is None:
-            self.logger.warning(
-                "Ignoring gzipped sitemap %s of source %s: broken, or larger than DOWNLOAD_MAXSIZE (%d B) "
-                "unpacked", response.url, source.name, self.max_sitemap_size,
-            )  # fmt: skip
-            stats.inc_value("news/sitemaps/unreadable")
-            return
-        if discovery.declares_entities(body):
+        if discovery.declares_entities(doc.body):
             self.logger.warning(
                 "Refused sitemap %s of source %s: it declares XML entities (XXE or entity expansion)",
                 response.url,
@@ -318,7 +327,7 @@ class NewsSpider(scrapy.Spider):
             )
             stats.inc_value("news/sitemaps/refused_entities")
             return
-        kind, links = discovery.sitemap_links(body)
+        kind, links = discovery.sitemap_links(doc, source_zone(source))
         if kind == "invalid":
             self.logger.warning("Ignoring invalid sitemap %s of source %s", response.url, source.name)
             stats.inc_value("news/sitemaps/invalid")
@@ -344,7 +353,7 @@ class NewsSpider(scrapy.Spider):
                     stats.inc_value("news/links/offsite")
                     continue
                 yield scrapy.Request(
-                    link.url, callback=self.parse_sitemap, errback=self.entry_failed,
+                    link.url, callback=self.parse_entry, errback=self.entry_failed,
                     cb_kwargs={"source": source}, meta=self._meta(source, sitemap_depth=depth),
                 )  # fmt: skip
             else:
@@ -433,6 +442,11 @@ def failure_reason(failure) -> tuple[str, str, int]:
     if isinstance(exc, ResponseDataLossError):
         return "data_loss", "the connection closed before the body was complete", logging.WARNING
     return "other", f"{type(exc).__name__}: {str(exc)[:200]}", logging.WARNING
+
+
+def source_zone(source: Source) -> str | None:
+    """The time zone of a source's undated-offset times: its own, else its language's."""
+    return source.timezone or LANGUAGE_ZONES.get(source.language or "")
 
 
 def _article_shaped(fields: dict) -> bool:
