@@ -5,7 +5,7 @@ Shaped as real sites serve them: `_headers` in the site folder gives a path's HT
 served as `text/xml; charset=euc-kr` or a sitemap as `text/html`. `__SITE__` in a file
 (in any of UTF-8, UTF-16 and UTF-32) becomes `http://127.0.0.1:PORT`. A `.gz` path with no
 file of its own serves the file without `.gz`, gzipped. An article path
-`/<any>/YYYY/MM/DD/<slug>.html` with no file of its own is `_article.html` filled in with
+`/news/YYYY/MM/DD/<slug>.html` with no file of its own is `_article.html` filled in with
 the date and the slug. ETag / If-None-Match answer 304 as news servers do; `status.txt`
 lines `/path 503` make a path fail. `server.requests` lists (path, status) of every GET.
 """
@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 SITES = Path(__file__).resolve().parent / "fixtures" / "sites"
 TYPES = {".xml": "application/xml", ".html": "text/html; charset=utf-8", ".txt": "text/plain",
          ".json": "application/json", ".gz": "application/gzip"}  # fmt: skip
-ARTICLE_RE = re.compile(r"^/(?:[\w-]+/)*(\d{4})/(\d{2})/(\d{2})/([^/]+)\.html$")
+ARTICLE_RE = re.compile(r"^/news/(\d{4})/(\d{2})/(\d{2})/([^/]+)\.html$")
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 
 
