@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import random
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,13 +42,29 @@ def headers_table(root: Path) -> dict[str, list[tuple[str, str]]]:
     return table
 
 
+SENTENCES = [
+    "The council met on Tuesday and voted on {w} after a long debate.",
+    "Residents of the east district said they had waited years for an answer on {w}.",
+    "Officials expect the first results of {w} before the end of the summer.",
+    "A spokesperson for the mayor declined to give a figure for the total cost of {w}.",
+    "Shop owners near the river welcomed {w} but asked for clearer timetables.",
+    "Opposition members called {w} rushed and promised to raise it again in autumn.",
+    "The regional newspaper first reported on {w} in a series of articles last winter.",
+    "Engineers from the university checked {w} twice and found no structural problems.",
+    "Volunteers collected four thousand signatures in support of {w} within a month.",
+    "Budget documents show that the money for {w} comes from a fund set aside in 2021.",
+    "Local schools will be told about {w} in letters sent home with pupils next week.",
+    "Critics said the consultation on {w} had been too short and held at odd hours.",
+]
+
+
 def article_html(template: str, year: str, month: str, day: str, slug: str) -> str:
+    """The article template filled in: sentences about the slug's words, chosen by the slug."""
     words = slug.replace("-", " ")
     title = f"{words[:1].upper()}{words[1:]}: what the city decided this week"
+    chosen = random.Random(slug).sample(SENTENCES, 6)
     paragraphs = "\n".join(
-        f"<p>Paragraph {i} on {html.escape(words)}: the council met on Tuesday and residents said"
-        f" they had waited for years for a clear answer on {html.escape(words)}.</p>"
-        for i in range(1, 6)
+        "<p>" + " ".join(html.escape(s.format(w=words)) for s in chosen[k : k + 3]) + "</p>" for k in (0, 3)
     )
     return (
         template.replace("{title}", html.escape(title))
