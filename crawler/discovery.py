@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 from lxml import etree
+from protego import Protego
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.sitemap import Sitemap
@@ -241,6 +242,16 @@ def listing_links(response: TextResponse, pattern: str | None, domains: tuple[st
     if pattern is None:  # no pattern given (-a url=): keep what looks like an article path
         links = [url for url in links if ARTICLE_PATH_RE.search(urlsplit(url).path)]
     return list(dict.fromkeys(links))
+
+
+def robots_sitemaps(text: str, base_url: str) -> list[str]:
+    """The `Sitemap:` URLs of a robots.txt, absolute, as search engines read them.
+
+    Protego (Scrapy's robots.txt parser) takes CR-only line ends, `Sitemap :`, `Site-map:`
+    and a missing colon; it misses a first line behind a byte order mark, dropped here.
+    """
+    urls = (urljoin(base_url, url.strip()) for url in Protego.parse(text.lstrip("\ufeff")).sitemaps)
+    return list(dict.fromkeys(url for url in urls if is_http(url)))
 
 
 def advertised_feeds(response: TextResponse) -> list[str]:

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -163,9 +163,9 @@ class ProbeSpider(scrapy.Spider):
                         await self._read_entry(feed, "<link rel=alternate>")
         if kind != "sitemap":
             robots = await self.fetch(base + "/robots.txt")
-            if isinstance(robots, TextResponse):
-                for url in re.findall(r"(?im)^\s*sitemap:\s*(\S+)", robots.text):
-                    url = urljoin(base, url)
+            if robots is not None:
+                text = robots.body.decode("utf-8", "replace")  # RFC 9309: robots.txt is UTF-8
+                for url in discovery.robots_sitemaps(text, base + "/robots.txt"):
                     if discovery.in_domains(url, self.domains) and url not in self._known():
                         sitemap = await self.fetch(url)
                         if sitemap is not None:
