@@ -266,12 +266,51 @@ def advertised_feeds(response: TextResponse) -> list[str]:
     ]
 
 
+# JSON-LD types of an article, and of pages that are something else (Yoast and most CMSs).
+ARTICLE_LD_RE = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*?)?"(?:\w*Article|\w*BlogPosting|Report)"')
+OTHER_LD_RE = re.compile(
+    r'"@type"\s*:\s*"(WebSite|CollectionPage|ProfilePage|AboutPage|ContactPage|SearchResultsPage|ItemList)"'
+)
+MIN_HEADLINE, MIN_BODY = 15, 300  # characters of a headline, and of body HTML, in an unmarked article
+
+
+def page_markup(response: TextResponse) -> str | None:
+    """What a page's markup says it is: 'article' (og:type or JSON-LD), another type
+    ('website', 'CollectionPage', 'profile', ...), or None when it says nothing."""
+    text = response.text[:200000]
+    if ARTICLE_LD_RE.search(text):
+        return "article"
+    og_type = response.xpath('//meta[@property="og:type"]/@content').get("").strip().lower()
+    if og_type:
+        return og_type
+    other = OTHER_LD_RE.search(text)
+    return other.group(1) if other else None
+
+
 def looks_like_article(response: TextResponse) -> bool:
     """A page that says it is an article (og:type or JSON-LD), not a home or section page."""
-    og_type = response.xpath('//meta[@property="og:type"]/@content').get("")
-    if og_type.strip().lower() == "article":
-        return True
-    return bool(re.search(r'"@type"\s*:\s*"(?:News)?Article"', response.text[:200000]))
+    return page_markup(response) == "article"
+
+
+def not_an_article(response: TextResponse, fields: dict) -> str | None:
+    """Why a page found without an article_pattern is not an article, or None when it is one.
+
+    Its markup says so (og:type article, JSON-LD NewsArticle, ...); a page whose markup says
+    it is something else (a website, a collection, a profile) is not; a page without markup
+    must have a date, a headline-sized title and a body of article length.
+    """
+    markup = page_markup(response)
+    if markup == "article":
+        return None
+    if markup:
+        return f"its markup says {markup}"
+    if not fields.get("published"):
+        return "no date"
+    if len(fields.get("title") or "") < MIN_HEADLINE:
+        return "no headline-sized title"
+    if len(fields.get("body_html") or "") < MIN_BODY:
+        return "a body shorter than an article's"
+    return None
 
 
 def clean_link(url: str) -> str:

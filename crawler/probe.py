@@ -420,6 +420,8 @@ def source_entry(report: ProbeReport, max_age_days: int, name: str | None = None
     ]
     if listings:
         lines.append(f"listings = {_toml_list(listings)}")
+    matched, known = report.pattern_matches
+    if report.pattern and (listings or matched < known):  # listings, or home/section/tag pages listed
         lines.append(f"article_pattern = {_toml_literal(report.pattern)}")
     lines.append(f"allowed_domains = {_toml_list(domains)}")
     if language:
@@ -487,6 +489,11 @@ def render(report: ProbeReport, body_lines: int = 3) -> list[str]:
         matched, known = report.pattern_matches
         of = f" (matches {matched} of the {known} article URLs listed)" if known else ""
         lines.append(f"Article links: {report.pattern}{of}")
+        if matched < known:
+            lines.append(
+                f"  {known - matched} listed page(s) do not match it (home, section, tag pages?):"
+                " the entry keeps them out with article_pattern"
+            )
     for url, gain in report.listings:
         lines.append(f"Listing page:  {url}  ({gain} article(s) no feed or sitemap lists)")
     for index, sample in enumerate(report.samples, 1):

@@ -61,6 +61,7 @@ class NewsSpider(scrapy.Spider):
         spider.max_sitemap_depth = settings.getint("NEWS_SITEMAP_DEPTH", 3)
         spider.max_articles = settings.getint("NEWS_MAX_ARTICLES_PER_SOURCE", 500)
         spider.requested = set()  # cleaned article URLs asked for in this run
+        spider.refused = {}  # source -> [links refused by its article_pattern, the first one]
         spider.article_counts = dict.fromkeys(spider.sources, 0)
         spider.refetch_counts = dict.fromkeys(spider.sources, 0)
         spider.max_refetch = settings.getint("NEWS_MAX_REFETCH_PER_SOURCE", 20)
@@ -85,6 +86,12 @@ class NewsSpider(scrapy.Spider):
             self._count(request.meta["source"], "requests")
 
     def _closed(self, spider, reason):
+        for name, (count, example) in self.refused.items():
+            pattern = self.sources[name].article_pattern if name in self.sources else "?"
+            self.logger.info(
+                "Source %s: %d link(s) refused as not articles (not matching article_pattern %r), e.g. %s",
+                name, count, pattern, example,
+            )  # fmt: skip
         self.extraction.close()
         self.archive.finish(self.hints, self.requested, self.new_validators if reason == "finished" else {})
 
@@ -131,12 +138,18 @@ class NewsSpider(scrapy.Spider):
                 self.new_validators[response.request.url] = {"etag": etag, "last_modified": modified}
         return False
 
-    def _article(self, url: str, source: Source, link: discovery.Link | None = None) -> scrapy.Request | None:
+    def _article(
+        self, url: str, source: Source, link: discovery.Link | None = None, canonical: bool = False
+    ) -> scrapy.Request | None:
         """A request for an article link, or None (counted) for a link we do not follow.
 
         A stored article is asked for again only when its feed `updated` or sitemap `lastmod`
         moved past what we fetched it for, and then at most NEWS_MAX_REFETCH_PER_SOURCE times
         a run: sites that stamp every page "now" must not make us download the archive.
+
+        A link its source's article_pattern does not match is refused here when it is
+        `canonical` (a sitemap's: the protocol wants final URLs); a feed's may be a redirecting
+        short link, so it is fetched and its final URL checked (parse_article).
         """
         stats = self.crawler.stats
         self._count(source, "links")
@@ -166,6 +179,10 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("news/links/offsite")
             return None
         url = discovery.clean_link(url)
+        unmatched = bool(source.article_pattern) and not re.search(source.article_pattern, url)
+        if unmatched and canonical:
+            self._refused(source, url)
+            return None
         if url in self.requested:  # the same page behind a fragment or tracking parameters
             stats.inc_value("news/links/duplicate")
             return None
@@ -183,10 +200,21 @@ class NewsSpider(scrapy.Spider):
             self._count(source, "skipped")
             return None
         self.requested.add(url)
+        # Without an article_pattern, the page itself must show it is an article (parse_article).
+        guessed = source.article_pattern is None
         return scrapy.Request(
-            url, callback=self.parse_article, errback=self.request_failed, cb_kwargs={"source": source},
+            url, callback=self.parse_article, errback=self.request_failed,
+            cb_kwargs={"source": source, "guessed": guessed, "check_pattern": unmatched},
             meta=self._meta(source, listed_at=listed_at),
         )  # fmt: skip
+
+    def _refused(self, source: Source, url: str, level: int = logging.DEBUG) -> None:
+        """A link its source's article_pattern does not match: a home, section or tag page."""
+        self.logger.log(level, "Refused %s of source %s: it does not match article_pattern", url, source.name)
+        self.crawler.stats.inc_value("news/links/not_article")
+        self._count(source, "skipped")
+        first = self.refused.setdefault(source.name, [0, url])
+        first[0] += 1
 
     def _owner(self, url: str, found_by: Source) -> Source:
         """The source an article belongs to: the one whose article_pattern claims its URL.
@@ -357,7 +385,7 @@ class NewsSpider(scrapy.Spider):
                     cb_kwargs={"source": source}, meta=self._meta(source, sitemap_depth=depth),
                 )  # fmt: skip
             else:
-                request = self._article(link.url, source, link)
+                request = self._article(link.url, source, link, canonical=True)
                 if request:
                     yield request
 
@@ -367,17 +395,22 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("Listing page %s is not text; skipped", response.url)
             return
-        guessed = source.article_pattern is None  # -a url=: links picked by their shape alone
         for url in discovery.listing_links(response, source.article_pattern, source.allowed_domains):
             request = self._article(url, source)
             if request:
-                request.cb_kwargs["guessed"] = guessed
                 yield request
 
     # --- articles ----------------------------------------------------------------
 
-    async def parse_article(self, response: Response, source: Source, guessed: bool = False):
+    async def parse_article(
+        self, response: Response, source: Source, guessed: bool = False, check_pattern: bool = False
+    ):
         stats = self.crawler.stats
+        if check_pattern:  # a feed link outside the pattern: where it led must be inside one
+            owner = self._owner(response.url, source)
+            if not re.search(owner.article_pattern or "(?!)", discovery.clean_link(response.url)):
+                self._refused(source, response.url, logging.INFO)
+                return
         if not isinstance(response, HtmlResponse) or isinstance(response, XmlResponse):
             self.logger.warning(
                 "Skipped %s: not an HTML page (%s)",
@@ -402,9 +435,12 @@ class NewsSpider(scrapy.Spider):
             self.logger.error("Extraction failed for %s: %r", response.url, exc)
             stats.inc_value("news/errors/extraction")
             return
-        if guessed and not discovery.looks_like_article(response) and not _article_shaped(fields):
-            self.logger.info("Skipped %s: does not look like an article", response.url)
+        refusal = discovery.not_an_article(response, fields) if guessed else None
+        if refusal:
+            self.logger.info("Skipped %s of source %s: not an article (%s)", response.url, source.name,
+                             refusal)  # fmt: skip
             stats.inc_value("news/skipped/not_article")
+            self._count(source, "skipped")
             return
         stats.inc_value("news/articles/extracted")
         redirects = response.meta.get("redirect_urls") or []
@@ -447,12 +483,6 @@ def failure_reason(failure) -> tuple[str, str, int]:
 def source_zone(source: Source) -> str | None:
     """The time zone of a source's undated-offset times: its own, else its language's."""
     return source.timezone or LANGUAGE_ZONES.get(source.language or "")
-
-
-def _article_shaped(fields: dict) -> bool:
-    """A dated page with a headline-sized title and a body of some length: an article."""
-    title = fields.get("title") or ""
-    return bool(fields.get("published")) and len(title) >= 15 and len(fields.get("body_html") or "") >= 300
 
 
 def select_sources(path: str, name: str | None, url: str | None) -> list[Source]:
