@@ -16,6 +16,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
@@ -32,6 +33,7 @@ from crawler.extract import LANGUAGE_ZONES
 from crawler.items import Article
 from crawler.runs import source_key
 from crawler.sources import Source, SourcesError, load_sources, source_for_url
+from crawler.urls import normalize
 from crawler.workers import ExtractionPool
 
 # Magic numbers of files that are not web pages, whatever their Content-Type says.
@@ -72,6 +74,14 @@ class NewsSpider(scrapy.Spider):
         spider.validators = spider.archive.validators()
         spider.new_validators = {}  # saved when the crawl finishes, never after a crash
         spider.hints = {}  # cleaned article URL -> newest feed `updated` / sitemap `lastmod` seen
+        # Links left for later runs (crawler/store.py `pending`): skipped for the budget, or failed.
+        spider.skipped_links = {}  # cleaned URL -> (source, listed_at), over the budget this run
+        spider.failures = {}  # cleaned URL -> (source, listed_at, reason), article requests that failed
+        spider.retry = spider.archive.retry_states()  # normalized URL -> next_try, gave_up
+        spider.pending_max_attempts = settings.getint("NEWS_PENDING_MAX_ATTEMPTS", 5)
+        spider.pending_retry_delay = settings.getfloat("NEWS_PENDING_RETRY_DELAY", 3600)
+        spider.pending_scheduled = False
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         spider.extraction = ExtractionPool.of(crawler)  # shared with the pipelines
         crawler.signals.connect(spider._count_response, signal=signals.response_received)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
@@ -85,7 +95,43 @@ class NewsSpider(scrapy.Spider):
         if request.meta.get("source"):
             self._count(request.meta["source"], "requests")
 
+    def _idle(self, spider):
+        """When every entry point is read: the links earlier runs left, newest first, within
+        what is left of each source's budget (even when every entry point answered 304)."""
+        if self.pending_scheduled:
+            return
+        self.pending_scheduled = True
+        now = datetime.now(UTC)
+        scheduled = 0
+        for source in self.sources.values():
+            room = self._budget(source, "max_articles") - self.article_counts.get(source.name, 0)
+            for row in self.archive.due_pending(source.name, room, now):
+                link = discovery.Link(row["url"], updated=row["listed_at"])
+                request = self._article(row["url"], source, link, pending=True)
+                if request:
+                    self.crawler.engine.crawl(request)
+                    scheduled += 1
+        if scheduled:
+            self.logger.info("Fetching %d link(s) that earlier runs left pending", scheduled)
+            self.crawler.stats.inc_value("news/pending/fetched", scheduled)
+            raise DontCloseSpider("pending links scheduled")
+
     def _closed(self, spider, reason):
+        now = datetime.now(UTC)
+        given_up = self.archive.keep_pending(
+            self.skipped_links, self.failures, now, self.pending_max_attempts, self.pending_retry_delay
+        )
+        if self.skipped_links:
+            self.logger.info("Kept %d link(s) over the budget for the next runs", len(self.skipped_links))
+            self.crawler.stats.set_value("news/pending/kept", len(self.skipped_links))
+        if self.failures:
+            self.crawler.stats.set_value("news/pending/failed", len(self.failures))
+        if given_up:
+            self.logger.warning(
+                "Gave up on %d link(s) that failed NEWS_PENDING_MAX_ATTEMPTS (%d) times",
+                given_up, self.pending_max_attempts,
+            )  # fmt: skip
+            self.crawler.stats.set_value("news/pending/given_up", given_up)
         for name, (count, example) in self.refused.items():
             pattern = self.sources[name].article_pattern if name in self.sources else "?"
             self.logger.info(
@@ -139,8 +185,9 @@ class NewsSpider(scrapy.Spider):
         return False
 
     def _article(
-        self, url: str, source: Source, link: discovery.Link | None = None, canonical: bool = False
-    ) -> scrapy.Request | None:
+        self, url: str, source: Source, link: discovery.Link | None = None, canonical: bool = False,
+        pending: bool = False,
+    ) -> scrapy.Request | None:  # fmt: skip
         """A request for an article link, or None (counted) for a link we do not follow.
 
         A stored article is asked for again only when its feed `updated` or sitemap `lastmod`
@@ -186,18 +233,25 @@ class NewsSpider(scrapy.Spider):
         if url in self.requested:  # the same page behind a fragment or tracking parameters
             stats.inc_value("news/links/duplicate")
             return None
+        state = self.retry.get(normalize(url))
+        if state and not pending and (state["gave_up"] or state["next_try"] > datetime.now(UTC).isoformat()):
+            stats.inc_value("news/links/given_up" if state["gave_up"] else "news/links/backoff")
+            self._count(source, "skipped")
+            return None
         count = self.article_counts.get(source.name, 0) + 1
         self.article_counts[source.name] = count
         limit = self._budget(source, "max_articles")
         if count > limit:
             if count == limit + 1:
                 self.logger.warning(
-                    "Source %s reached NEWS_MAX_ARTICLES_PER_SOURCE (%d): its further links are skipped",
+                    "Source %s reached its budget of %d new articles (max_new_per_run or"
+                    " NEWS_MAX_ARTICLES_PER_SOURCE): its further links are kept for the next runs",
                     source.name,
                     limit,
                 )
             stats.inc_value("news/links/over_limit")
             self._count(source, "skipped")
+            self.skipped_links[url] = (source.name, listed_at)
             return None
         self.requested.add(url)
         # Without an article_pattern, the page itself must show it is an article (parse_article).
@@ -256,6 +310,8 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"news/failed/{reason}")
         if what == "Article" and request.meta.get("source"):
             self._count(request.meta["source"], "errors")
+            first = discovery.clean_link((request.meta.get("redirect_urls") or [request.url])[0])
+            self.failures[first] = (request.meta["source"], request.meta.get("listed_at"), reason)
         if reason == "http_503" and request.meta.get("retry_after_refused"):
             detail += f" asking to retry after {request.meta['retry_after_refused']:.0f} s"
             detail += " (over NEWS_RETRY_AFTER_MAX)"
