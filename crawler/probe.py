@@ -280,7 +280,9 @@ class ProbeSpider(scrapy.Spider):
 
     async def _samples(self, given: Response | None) -> None:
         urls = [given.url] if given is not None else []
-        urls += self._article_urls()
+        pattern = self.report.pattern
+        # Articles first: a sitemap index may list home, section and tag pages as well.
+        urls += sorted(self._article_urls(), key=lambda url: not (pattern and re.search(pattern, url)))
         for page, _ in self.report.listings:
             response = await self.fetch(page)
             if isinstance(response, TextResponse):

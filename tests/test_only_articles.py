@@ -72,3 +72,16 @@ def test_probe_of_the_mixed_site_proposes_an_article_pattern(site, tmp_path):
     pattern = re.search(r"^article_pattern = '(.+)'", entry, re.M).group(1)
     assert all(re.search(pattern, f"{site.base}/news/2024/06/04/{slug}.html") for slug in POSTS)
     assert not any(re.search(pattern, site.base + page) for page in OTHER_PAGES)
+
+
+def test_probe_proposes_the_news_sitemap_of_a_mixed_index(tmp_path):
+    server = fixture_site.start("mixed-news")
+    try:
+        result = run_scrapy("probe", f"{server.base}/", "-n", "1", "-s", f"NEWS_DB_PATH={tmp_path / 'x.db'}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert f"news sitemap  {server.base}/news-sitemap.xml  [sitemap index] 3 entries" in result.stdout
+    entry = result.stdout[result.stdout.index("[[source]]") :]
+    assert f'sitemaps = ["{server.base}/news-sitemap.xml"]' in entry
