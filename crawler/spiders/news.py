@@ -104,6 +104,8 @@ class NewsSpider(scrapy.Spider):
         now = datetime.now(UTC)
         scheduled = 0
         for source in self.sources.values():
+            if source.urls:  # `-a url=`: an unnamed source keeps nothing for later
+                continue
             room = self._budget(source, "max_articles") - self.article_counts.get(source.name, 0)
             for row in self.archive.due_pending(source.name, room, now):
                 link = discovery.Link(row["url"], updated=row["listed_at"])
@@ -118,6 +120,9 @@ class NewsSpider(scrapy.Spider):
 
     def _closed(self, spider, reason):
         now = datetime.now(UTC)
+        ad_hoc = {name for name, source in self.sources.items() if source.urls}  # `-a url=` keeps nothing
+        self.skipped_links = {url: v for url, v in self.skipped_links.items() if v[0] not in ad_hoc}
+        self.failures = {url: v for url, v in self.failures.items() if v[0] not in ad_hoc}
         given_up = self.archive.keep_pending(
             self.skipped_links, self.failures, now, self.pending_max_attempts, self.pending_retry_delay
         )
