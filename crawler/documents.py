@@ -37,6 +37,7 @@ FAMILIES = (
 )  # fmt: skip
 XML_DECLARATION_RE = re.compile(r"""^\s*<\?xml\b[^>]*?\?>""")
 ENCODING_IN_DECLARATION_RE = re.compile(rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
+SERVER_DEFAULTS = {"iso8859-1", "cp1252", "ascii"}  # codecs names of the charsets servers add unasked
 URL_LINE_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
@@ -86,14 +87,20 @@ def choose_encoding(body: bytes, content_type: str | None) -> str | None:
     UTF-16/32 family, the HTTP charset, the XML declaration, UTF-8, then charset-normalizer.
 
     EUC-KR is read as CP949, its superset (what browsers do); a charset that does not decode
-    the body is passed over, as feedparser does, rather than read as mojibake.
+    the body is passed over, as feedparser does, rather than read as mojibake. A charset that
+    is a web server's default (ISO-8859-1, windows-1252, US-ASCII: Apache's AddDefaultCharset)
+    yields to the XML declaration, since single-byte charsets decode anything.
     """
     candidates = [name for mark, name in BOMS if body.startswith(mark)][:1]
     family = [name for start, name in FAMILIES if body.startswith(start)]
     candidates += family  # before the charset: NUL bytes are UTF-8 too, but never XML
-    candidates.append(http_content_type_encoding(content_type or ""))
+    header = http_content_type_encoding(content_type or "")
     declared = None if family else ENCODING_IN_DECLARATION_RE.match(body[:200])
-    candidates.append(resolve_encoding(declared.group(1).decode("ascii")) if declared else None)
+    declared = resolve_encoding(declared.group(1).decode("ascii")) if declared else None
+    if header and declared and codecs.lookup(header).name in SERVER_DEFAULTS:
+        candidates += [declared, header]  # a server's default decodes any bytes: the document knows
+    else:
+        candidates += [header, declared]
     candidates.append("utf-8")
     for name in candidates:
         if name and _decodes(body, _superset(name)):

@@ -68,3 +68,19 @@ def test_the_crawl_stores_the_hangul_articles_and_the_relative_one(site, tmp_pat
     asked = [path for path, status in site.requests if path.startswith("/news/")]
     assert f"/news/2024/06/04/{quote(HANGUL_SLUGS[0])}.html" in asked
     assert all(status == 200 for path, status in site.requests if path.startswith("/news/")), site.requests
+
+
+@pytest.mark.parametrize(
+    ("content_type", "declaration", "encoding"),
+    [
+        ("text/xml; charset=ISO-8859-1", "utf-8", "utf-8"),  # a server's default charset, a UTF-8 feed
+        ("application/rss+xml; charset=euc-kr", "utf-8", "cp949"),  # a real charset: it wins
+        ("text/xml", "euc-kr", "cp949"),
+        ("text/xml; charset=utf-8", "euc-kr", "cp949"),  # the UTF-8 charset does not decode it: passed over
+    ],
+)
+def test_charset_and_declaration(content_type, declaration, encoding):
+    text = f'<?xml version="1.0" encoding="{declaration}"?><rss version="2.0"><channel><title>강변일보</title></channel></rss>'
+    body = text.encode("utf-8" if encoding == "utf-8" else "euc-kr")
+    doc = documents.read_document(body, content_type)
+    assert doc.encoding == encoding and "강변일보" in doc.body.decode("utf-8")
