@@ -35,8 +35,8 @@ FAMILIES = (
     (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
     (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"),
 )  # fmt: skip
-XML_DECLARATION_RE = re.compile(r"""^\s*<\?xml\b[^>]*?\?>""")
-ENCODING_IN_DECLARATION_RE = re.compile(rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
+XML_DECLARATION_RE = re.compile(r"""^\s*<\?xml\s[^>]*?\?>""")
+ENCODING_IN_DECLARATION_RE = re.compile(rb"""^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
 SERVER_DEFAULTS = {"iso8859-1", "cp1252", "ascii"}  # codecs names of the charsets servers add unasked
 URL_LINE_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
