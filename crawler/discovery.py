@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import re
 import time
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from io import BytesIO
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import feedparser
 from lxml import etree
+from protego import Protego
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap
+
+from crawler import documents
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml")
 # Paths that look like an article on a site we know nothing about: a long slug or an id.
@@ -35,6 +38,7 @@ TRACKING_PARAMS = {
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 # Problems feedparser reports that are not about a broken document.
 HARMLESS_FEED_BOZOS = ("CharacterEncodingOverride", "NonXMLContentType")
+DEFAULT_MAX_SIZE = 8 * 1024 * 1024  # DOWNLOAD_MAXSIZE's value: a .gz body unpacks to no more
 
 
 @dataclass(frozen=True)
@@ -45,35 +49,72 @@ class Link:
     published: str | None = None  # feed `published` / `news:publication_date`, ISO 8601 UTC
 
 
-def iso_utc(value) -> str | None:
-    """A feed's struct_time or a sitemap's W3C date as ISO 8601 UTC (None when unreadable)."""
+def iso_utc(value, zone: str | None = None) -> str | None:
+    """A feed's struct_time or a sitemap's date as ISO 8601 UTC (None when unreadable).
+
+    Sitemaps write W3C dates (`2024`, `2024-05`, `2024-05-01`, with or without a time and an
+    offset) and, against the protocol, RFC 2822 dates; a date without offset is in `zone`
+    (the source's time zone; UTC when none is given).
+    """
     if value is None:
         return None
     if isinstance(value, time.struct_time):
-        moment = datetime(*value[:6], tzinfo=UTC)
+        return datetime(*value[:6], tzinfo=UTC).isoformat()
+    text = str(value).strip()
+    moment = None
+    if W3C_PARTIAL_RE.fullmatch(text):  # `2024` or `2024-05`: its first day
+        year, _, month = text.partition("-")
+        moment = datetime(int(year), int(month or 1), 1)
     else:
         try:
-            moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
-            return None
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            try:
+                moment = parsedate_to_datetime(text)  # RFC 2822; "-0000" gives a naive UTC time
+                moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            except (TypeError, ValueError, IndexError):
+                return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone) if zone else UTC)
     return moment.astimezone(UTC).isoformat()
 
 
-def kind_of(response: Response) -> str:
+W3C_PARTIAL_RE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?")
+
+
+def entry_document(response: Response, max_size: int = DEFAULT_MAX_SIZE) -> documents.Document:
+    """What an entry point answered, read by parsing (crawler/documents.py)."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    return documents.read_document(response.body, content_type, max_size)
+
+
+def kind_of(response: Response, max_size: int = DEFAULT_MAX_SIZE) -> str:
     """'feed', 'sitemap' or 'page', from the content (not the URL)."""
-    head = _body_start(response)
-    if re.search(rb"<(?:\w+:)?(?:urlset|sitemapindex)\b", head):
-        return "sitemap"
-    if re.search(rb"<(?:rss|feed|rdf:RDF)\b", head):
-        return "feed"
-    if gzip_magic_number(response):
-        return "sitemap"
-    return "page"
+    return entry_document(response, max_size).kind
 
 
-def _body_start(response: Response) -> bytes:
-    return response.body[:2048].lstrip()
+def what_it_is(doc: documents.Document) -> str:
+    """A few words for a log line on a body that is not what was expected."""
+    if doc.problem:
+        return doc.problem
+    head = doc.body.lstrip()[:200].lower()
+    if not head:
+        return "an empty body"
+    if doc.kind != "page":
+        return f"a {doc.kind} (<{doc.root}>)" if doc.root != "text" else "a plain-text sitemap"
+    if head.startswith((b"<!doctype html", b"<html")) or doc.root == "html":
+        return "an HTML page"
+    if head[:1] in (b"{", b"["):
+        return "JSON"
+    if doc.root:
+        return f"an XML document <{doc.root}>"
+    return "text"
+
+
+def content_location(response: Response) -> str:
+    """The base URL of a feed's relative links: its Content-Location header, else its URL."""
+    header = response.headers.get("Content-Location", b"").decode("latin-1").strip()
+    return urljoin(response.url, header) if header else response.url
 
 
 def feed_links(body: bytes, base_url: str) -> list[Link]:
@@ -81,13 +122,19 @@ def feed_links(body: bytes, base_url: str) -> list[Link]:
     return read_feed(body, base_url)[0]
 
 
-def read_feed(body: bytes, base_url: str) -> tuple[list[Link], str | None]:
+def read_feed(
+    body: bytes | documents.Document, base_url: str, content_type: str | None = None
+) -> tuple[list[Link], str | None]:
     """(entry links in feed order, what is malformed about the feed or None).
 
+    `base_url` is where relative links start (the Content-Location, else the feed's URL).
+    Feedparser reads the UTF-8 text `documents` made, told so by the content type it is given.
     Call `declares_entities` first: feedparser strips unsafe entity declarations itself, but
     a feed that declares entities is refused outright, as defusedxml would.
     """
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    doc = body if isinstance(body, documents.Document) else documents.read_document(body, content_type)
+    headers = {"content-location": base_url, "content-type": "application/xml; charset=utf-8"}
+    parsed = feedparser.parse(doc.body, response_headers=headers)
     problem = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -97,8 +144,10 @@ def read_feed(body: bytes, base_url: str) -> tuple[list[Link], str | None]:
     for entry in parsed.entries:
         url = entry.get("link") or (entry.get("id") if str(entry.get("id", "")).startswith("http") else None)
         if url:
-            published = iso_utc(entry.get("published_parsed"))
-            updated = iso_utc(entry.get("updated_parsed")) or published
+            # dict.get: feedparser's own get() maps a missing `updated` to `published` with a
+            # DeprecationWarning (its issue 310)
+            published = iso_utc(dict.get(entry, "published_parsed"))
+            updated = iso_utc(dict.get(entry, "updated_parsed")) or published
             links.append(Link(urljoin(base_url, url.strip()), entry.get("title"), updated, published))
     return links, problem
 
@@ -124,39 +173,48 @@ def declares_entities(body: bytes) -> bool:
     return re.search(rb"<!ENTITY", body.replace(b"\0", b""), re.IGNORECASE) is not None
 
 
-def sitemap_body(response: Response, max_size: int) -> bytes | None:
-    """The XML of a sitemap response, gunzipped (within max_size) when it is a .gz file;
-    None for a bomb past max_size or a broken archive (the caller logs and counts it)."""
-    if gzip_magic_number(response):
-        try:
-            return gunzip(response.body, max_size=max_size)
-        except (ValueError, OSError, EOFError, zlib.error):
-            return None
-    return response.body
+# The end of a complete sitemap entry: what a truncated file is cut back to.
+ENTRY_END_RE = re.compile(rb"</(?:[\w.-]+:)?(?:url|sitemap)\s*>")
+ROOT_END_RE = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>\s*$")
 
 
-def sitemap_links(body: bytes) -> tuple[str, list[Link]]:
-    """('sitemapindex' or 'urlset', its locations); ('invalid', []) for anything else."""
+def sitemap_links(body: bytes | documents.Document, zone: str | None = None) -> tuple[str, list[Link]]:
+    """('sitemapindex' or 'urlset', its locations); ('invalid', []) for anything else.
+
+    A plain-text sitemap (one URL a line) is a urlset. A file cut off before its root's end
+    tag is read up to its last complete entry: a `<loc>` cut in half is no page. Dates
+    without offset are in `zone`.
+    """
+    doc = body if isinstance(body, documents.Document) else documents.read_document(body)
+    if doc.kind != "sitemap":
+        return "invalid", []
+    if doc.root == "text":
+        return "urlset", [Link(line) for line in doc.body.decode("utf-8").splitlines()]
+    xml = doc.body
+    if not ROOT_END_RE.search(xml[-200:]):
+        ends = list(ENTRY_END_RE.finditer(xml))
+        xml = xml[: ends[-1].end()] if ends else b""
     try:
-        sitemap = Sitemap(body)
-    except (etree.LxmlError, ValueError):  # lxml refuses some broken XML outright
+        sitemap = Sitemap(xml)
+        entries = list(sitemap)
+    except (etree.LxmlError, ValueError, StopIteration):  # lxml refuses some broken XML outright
         return "invalid", []
     if sitemap.type not in ("sitemapindex", "urlset"):
         return "invalid", []
-    news = google_news_fields(body) if b"sitemap-news" in body else {}
+    news = google_news_fields(xml, zone) if b"sitemap-news" in xml else {}
     links = []
-    for entry in sitemap:
+    for entry in entries:
         loc = (entry.get("loc") or "").strip()
         if loc:
             title, published = news.get(loc, (None, None))
-            links.append(Link(loc, title, iso_utc(entry.get("lastmod")) or published, published))
+            links.append(Link(loc, title, iso_utc(entry.get("lastmod"), zone) or published, published))
     return sitemap.type, links
 
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
-def google_news_fields(body: bytes) -> dict[str, tuple[str | None, str | None]]:
+def google_news_fields(body: bytes, zone: str | None = None) -> dict[str, tuple[str | None, str | None]]:
     """loc -> (news:title, news:publication_date as ISO UTC) of a Google News sitemap.
 
     Scrapy's Sitemap keeps only the direct children of <url>, so the nested news:news block
@@ -172,7 +230,7 @@ def google_news_fields(body: bytes) -> dict[str, tuple[str | None, str | None]]:
         loc = (url.findtext("{*}loc") or "").strip()
         news = url.find(f"{{{NEWS_NS}}}news")
         if loc and news is not None:
-            published = iso_utc(news.findtext(f"{{{NEWS_NS}}}publication_date"))
+            published = iso_utc(news.findtext(f"{{{NEWS_NS}}}publication_date"), zone)
             fields[loc] = ((news.findtext(f"{{{NEWS_NS}}}title") or "").strip() or None, published)
     return fields
 
@@ -184,6 +242,16 @@ def listing_links(response: TextResponse, pattern: str | None, domains: tuple[st
     if pattern is None:  # no pattern given (-a url=): keep what looks like an article path
         links = [url for url in links if ARTICLE_PATH_RE.search(urlsplit(url).path)]
     return list(dict.fromkeys(links))
+
+
+def robots_sitemaps(text: str, base_url: str) -> list[str]:
+    """The `Sitemap:` URLs of a robots.txt, absolute, as search engines read them.
+
+    Protego (Scrapy's robots.txt parser) takes CR-only line ends, `Sitemap :`, `Site-map:`
+    and a missing colon; it misses a first line behind a byte order mark, dropped here.
+    """
+    urls = (urljoin(base_url, url.strip()) for url in Protego.parse(text.lstrip("\ufeff")).sitemaps)
+    return list(dict.fromkeys(url for url in urls if is_http(url)))
 
 
 def advertised_feeds(response: TextResponse) -> list[str]:
@@ -198,12 +266,51 @@ def advertised_feeds(response: TextResponse) -> list[str]:
     ]
 
 
+# JSON-LD types of an article, and of pages that are something else (Yoast and most CMSs).
+ARTICLE_LD_RE = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*?)?"(?:\w*Article|\w*BlogPosting|Report)"')
+OTHER_LD_RE = re.compile(
+    r'"@type"\s*:\s*"(WebSite|CollectionPage|ProfilePage|AboutPage|ContactPage|SearchResultsPage|ItemList)"'
+)
+MIN_HEADLINE, MIN_BODY = 15, 300  # characters of a headline, and of body HTML, in an unmarked article
+
+
+def page_markup(response: TextResponse) -> str | None:
+    """What a page's markup says it is: 'article' (og:type or JSON-LD), another type
+    ('website', 'CollectionPage', 'profile', ...), or None when it says nothing."""
+    text = response.text[:200000]
+    if ARTICLE_LD_RE.search(text):
+        return "article"
+    og_type = response.xpath('//meta[@property="og:type"]/@content').get("").strip().lower()
+    if og_type:
+        return og_type
+    other = OTHER_LD_RE.search(text)
+    return other.group(1) if other else None
+
+
 def looks_like_article(response: TextResponse) -> bool:
     """A page that says it is an article (og:type or JSON-LD), not a home or section page."""
-    og_type = response.xpath('//meta[@property="og:type"]/@content').get("")
-    if og_type.strip().lower() == "article":
-        return True
-    return bool(re.search(r'"@type"\s*:\s*"(?:News)?Article"', response.text[:200000]))
+    return page_markup(response) == "article"
+
+
+def not_an_article(response: TextResponse, fields: dict) -> str | None:
+    """Why a page found without an article_pattern is not an article, or None when it is one.
+
+    Its markup says so (og:type article, JSON-LD NewsArticle, ...); a page whose markup says
+    it is something else (a website, a collection, a profile) is not; a page without markup
+    must have a date, a headline-sized title and a body of article length.
+    """
+    markup = page_markup(response)
+    if markup == "article":
+        return None
+    if markup:
+        return f"its markup says {markup}"
+    if not fields.get("published"):
+        return "no date"
+    if len(fields.get("title") or "") < MIN_HEADLINE:
+        return "no headline-sized title"
+    if len(fields.get("body_html") or "") < MIN_BODY:
+        return "a body shorter than an article's"
+    return None
 
 
 def clean_link(url: str) -> str:

@@ -17,7 +17,7 @@ from scrapy.http import TextResponse
 
 from crawler import discovery
 from crawler.sources import Source
-from crawler.spiders.news import failure_reason
+from crawler.spiders.news import failure_reason, source_zone
 
 RECENT = 10  # the latest articles of a source, compared with ...
 BASELINE = 100  # ... up to this many stored before them
@@ -188,25 +188,24 @@ class CheckSpider(scrapy.Spider):
 
 def judge(response, kind: str, source: Source, max_size: int) -> tuple[bool, str]:
     """(usable, what was found) for an entry point's response."""
-    if kind == "feed":
-        if discovery.kind_of(response) != "feed":
-            return False, f"not a feed ({discovery.kind_of(response)})"
-        if discovery.declares_entities(response.body):
+    if kind in ("feed", "sitemap"):  # read as the crawl reads it: as what the body is
+        doc = discovery.entry_document(response, max_size)
+        listed = f" (listed as a {kind}; the crawl reads it as a {doc.kind})" if doc.kind != kind else ""
+        if doc.kind not in ("feed", "sitemap"):
+            return False, f"not a {kind} ({discovery.what_it_is(doc)})"
+        if discovery.declares_entities(doc.body):
             return False, "declares XML entities: refused"
-        links, problem = discovery.read_feed(response.body, response.url)
-        if not links:
-            return False, f"a feed without entries{f' ({problem})' if problem else ''}"
-        return True, f"{len(links)} entries" + (f", malformed: {problem}" if problem else "")
-    if kind == "sitemap":
-        body = discovery.sitemap_body(response, max_size)
-        if body is None or discovery.declares_entities(body):
-            return False, "unreadable sitemap (broken archive, too large, or XML entities)"
-        shape, links = discovery.sitemap_links(body)
+        if doc.kind == "feed":
+            links, problem = discovery.read_feed(doc, discovery.content_location(response))
+            if not links:
+                return False, f"a feed without entries{f' ({problem})' if problem else ''}"
+            return True, f"{len(links)} entries" + (f", malformed: {problem}" if problem else "") + listed
+        shape, links = discovery.sitemap_links(doc, source_zone(source))
         if shape == "invalid":
-            return False, f"not a sitemap ({discovery.kind_of(response)})"
+            return False, "not a readable sitemap"
         if not links:
             return False, f"an empty {shape}"
-        return True, f"{shape} of {len(links)} locations"
+        return True, f"{shape} of {len(links)} locations{listed}"
     if not isinstance(response, TextResponse):
         return False, "not a page"
     links = discovery.listing_links(response, source.article_pattern, source.allowed_domains)

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -150,10 +150,8 @@ class ProbeSpider(scrapy.Spider):
             kind == "page" and isinstance(response, HtmlResponse) and discovery.looks_like_article(response)
         )
         report.given = "article" if is_article else kind
-        if kind == "feed":
-            self._read(response, "feed", "given")
-        elif kind == "sitemap":
-            await self._read_sitemap(response, "given")
+        if kind in ("feed", "sitemap"):
+            await self._read_entry(response, "given")
         parts = urlsplit(response.url)
         base = f"{parts.scheme}://{parts.netloc}"
         home = response if kind == "page" and not is_article else await self.fetch(base + "/")
@@ -162,16 +160,16 @@ class ProbeSpider(scrapy.Spider):
                 if discovery.in_domains(url, self.domains) and url not in self._known():
                     feed = await self.fetch(url)
                     if feed is not None:
-                        self._read(feed, "feed", "<link rel=alternate>")
+                        await self._read_entry(feed, "<link rel=alternate>")
         if kind != "sitemap":
             robots = await self.fetch(base + "/robots.txt")
-            if isinstance(robots, TextResponse):
-                for url in re.findall(r"(?im)^\s*sitemap:\s*(\S+)", robots.text):
-                    url = urljoin(base, url)
+            if robots is not None:
+                text = robots.body.decode("utf-8", "replace")  # RFC 9309: robots.txt is UTF-8
+                for url in discovery.robots_sitemaps(text, base + "/robots.txt"):
                     if discovery.in_domains(url, self.domains) and url not in self._known():
                         sitemap = await self.fetch(url)
                         if sitemap is not None:
-                            await self._read_sitemap(sitemap, "robots.txt")
+                            await self._read_entry(sitemap, "robots.txt")
         if not report.feeds and kind == "page":
             await self._common(base, COMMON_FEEDS, "feed")
         if not report.sitemaps and kind == "page":
@@ -195,26 +193,25 @@ class ProbeSpider(scrapy.Spider):
     def _known(self) -> set[str]:
         return {finding.url for finding in self.report.findings}
 
-    def _read(self, response: Response, kind: str, how: str) -> Finding | None:
-        if discovery.declares_entities(response.body):
-            self.report.notes.append(f"{response.url}: declares XML entities; refused")
-            return None
-        links, problem = discovery.read_feed(response.body, response.url)
-        finding = Finding(response.url, kind, how, links, problem)
-        self.report.findings.append(finding)
-        return finding
-
-    async def _read_sitemap(self, response: Response, how: str, depth: int = 0) -> None:
-        body = discovery.sitemap_body(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
-        if body is None or discovery.declares_entities(body):
-            self.report.notes.append(f"{response.url}: unreadable sitemap")
+    async def _read_entry(self, response: Response, how: str, depth: int = 0) -> None:
+        """A feed or a sitemap, read as what its body is (as the crawl reads it)."""
+        doc = discovery.entry_document(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
+        if doc.kind not in ("feed", "sitemap"):
+            self.report.notes.append(f"{response.url}: not a feed or a sitemap ({discovery.what_it_is(doc)})")
             return
-        shape, links = discovery.sitemap_links(body)
+        if discovery.declares_entities(doc.body):
+            self.report.notes.append(f"{response.url}: declares XML entities; refused")
+            return
+        if doc.kind == "feed":
+            links, problem = discovery.read_feed(doc, discovery.content_location(response))
+            self.report.findings.append(Finding(response.url, "feed", how, links, problem))
+            return
+        shape, links = discovery.sitemap_links(doc)
         if shape == "invalid":
-            self.report.notes.append(f"{response.url}: not a sitemap")
+            self.report.notes.append(f"{response.url}: not a readable sitemap")
             return
         if shape == "urlset":
-            news = bool(discovery.google_news_fields(body)) if b"sitemap-news" in body else False
+            news = bool(discovery.google_news_fields(doc.body)) if b"sitemap-news" in doc.body else False
             self.report.findings.append(
                 Finding(response.url, "news sitemap" if news else "sitemap", how, links)
             )
@@ -230,7 +227,7 @@ class ProbeSpider(scrapy.Spider):
             if discovery.in_domains(link.url, self.domains) and link.url not in self._known():
                 child = await self.fetch(link.url)
                 if child is not None:
-                    await self._read_sitemap(child, "sitemap index", depth + 1)
+                    await self._read_entry(child, "sitemap index", depth + 1)
 
     async def _common(self, base: str, paths: tuple[str, ...], wanted: str) -> None:
         for path in paths:
@@ -240,11 +237,8 @@ class ProbeSpider(scrapy.Spider):
                 continue
             if discovery.kind_of(response) != wanted:
                 self.report.tried.append(base + path)
-            elif wanted == "feed":
-                self._read(response, "feed", "common path")
-                return
             else:
-                await self._read_sitemap(response, "common path")
+                await self._read_entry(response, "common path")
                 return
 
     def _article_urls(self) -> list[str]:
@@ -286,7 +280,9 @@ class ProbeSpider(scrapy.Spider):
 
     async def _samples(self, given: Response | None) -> None:
         urls = [given.url] if given is not None else []
-        urls += self._article_urls()
+        pattern = self.report.pattern
+        # Articles first: a sitemap index may list home, section and tag pages as well.
+        urls += sorted(self._article_urls(), key=lambda url: not (pattern and re.search(pattern, url)))
         for page, _ in self.report.listings:
             response = await self.fetch(page)
             if isinstance(response, TextResponse):
@@ -426,6 +422,8 @@ def source_entry(report: ProbeReport, max_age_days: int, name: str | None = None
     ]
     if listings:
         lines.append(f"listings = {_toml_list(listings)}")
+    matched, known = report.pattern_matches
+    if report.pattern and (listings or matched < known):  # listings, or home/section/tag pages listed
         lines.append(f"article_pattern = {_toml_literal(report.pattern)}")
     lines.append(f"allowed_domains = {_toml_list(domains)}")
     if language:
@@ -493,6 +491,11 @@ def render(report: ProbeReport, body_lines: int = 3) -> list[str]:
         matched, known = report.pattern_matches
         of = f" (matches {matched} of the {known} article URLs listed)" if known else ""
         lines.append(f"Article links: {report.pattern}{of}")
+        if matched < known:
+            lines.append(
+                f"  {known - matched} listed page(s) do not match it (home, section, tag pages?):"
+                " the entry keeps them out with article_pattern"
+            )
     for url, gain in report.listings:
         lines.append(f"Listing page:  {url}  ({gain} article(s) no feed or sitemap lists)")
     for index, sample in enumerate(report.samples, 1):

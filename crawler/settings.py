@@ -37,6 +37,12 @@ NEWS_SITEMAP_DEPTH = 3
 # Most new articles one source may fetch per run (a source's max_new_per_run overrides it):
 # a first run over a large archive sitemap must not hold the cron slot for hours.
 NEWS_MAX_ARTICLES_PER_SOURCE = 500
+# Links over that budget, and article links that failed, are kept in the archive (`pending`) and
+# fetched by the next runs, newest first, even when every entry point answers 304. A failed link
+# waits NEWS_PENDING_RETRY_DELAY seconds before its next try, twice as long after each failure,
+# and is given up after NEWS_PENDING_MAX_ATTEMPTS failures.
+NEWS_PENDING_RETRY_DELAY = 3600
+NEWS_PENDING_MAX_ATTEMPTS = 5
 # Most stored articles one source may fetch again per run because their feed/sitemap date moved.
 NEWS_MAX_REFETCH_PER_SOURCE = 20
 # Feed and sitemap entries older than this many days are not fetched (0: no limit).

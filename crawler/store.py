@@ -17,7 +17,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ FINGERPRINTS = "fingerprints"  # exact text hash and MinHash signature per artic
 BANDS = "lsh_bands"  # LSH bucket -> article ids, to find near copies without a scan
 RUNS = "runs"  # one row per `scrapy update`
 SEARCH = "articles_fts"  # FTS5 over headline and body, Korean as bigrams (crawler/search.py)
+PENDING = "pending"  # article links left for a later run: over a budget, or failed (retry, backoff)
 JSON_FIELDS = ("authors", "categories", "keywords")
 # What a reader sees: a change in any of these is an update of the article.
 CONTENT_FIELDS = (
@@ -168,6 +169,14 @@ class Archive:
                 pk="id",
                 if_not_exists=True,
             )
+            self.db[PENDING].create(
+                {
+                    "key": str, "url": str, "source": str, "listed_at": str, "first_seen": str,
+                    "attempts": int, "next_try": str, "last_error": str, "gave_up": str,
+                },
+                pk="key", not_null={"url", "source"}, defaults={"attempts": 0}, if_not_exists=True,
+            )  # fmt: skip
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{PENDING}_source ON {PENDING}(source)")
             self._ensure_search_index()
 
     def _ensure_search_index(self) -> None:
@@ -328,6 +337,75 @@ class Archive:
                     " WHERE url = ?) AND (listed_at IS NULL OR listed_at < ?)",
                     [hint, normalize(url), hint],
                 )
+
+    # --- links left for later runs ---------------------------------------------------
+
+    def add_pending(self, links: dict[str, tuple[str, str | None]], now: str) -> None:
+        """Keep article links (url -> (source, listed_at)) a run skipped for its budget; a link
+        kept already keeps its attempts and its first_seen, and gets the newer listed_at."""
+        with self._write():
+            for url, (source, listed_at) in links.items():
+                self.db.execute(
+                    f"INSERT INTO {PENDING} (key, url, source, listed_at, first_seen, attempts)"
+                    " VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT(key) DO UPDATE SET"
+                    " listed_at = nullif(max(coalesce(listed_at, ''), coalesce(excluded.listed_at, '')), '')",
+                    [normalize(url), url, source, listed_at, now],
+                )
+
+    def record_failures(
+        self, failures: dict[str, tuple[str, str | None, str]], now: datetime, max_attempts: int, delay: float
+    ) -> int:
+        """Count one failed attempt per link (url -> (source, listed_at, reason)): the next try
+        waits `delay` seconds, doubled at each attempt; at `max_attempts` the link is given up.
+        Returns how many links were given up now."""
+        given_up = 0
+        with self._write():
+            for url, (source, listed_at, reason) in failures.items():
+                key = normalize(url)
+                row = self.db.execute(f"SELECT attempts FROM {PENDING} WHERE key = ?", [key]).fetchone()
+                attempts = (row[0] if row else 0) + 1
+                wait = delay * 2 ** (attempts - 1)
+                next_try = (now + timedelta(seconds=wait)).isoformat(timespec="seconds")
+                gave_up = now.isoformat(timespec="seconds") if attempts >= max_attempts else None
+                given_up += gave_up is not None
+                self.db.execute(
+                    f"INSERT INTO {PENDING} (key, url, source, listed_at, first_seen, attempts, next_try,"
+                    " last_error, gave_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+                    " attempts = excluded.attempts, next_try = excluded.next_try,"
+                    " last_error = excluded.last_error, gave_up = excluded.gave_up",
+                    [key, url, source, listed_at, now.isoformat(timespec="seconds"), attempts, next_try,
+                     reason, gave_up],
+                )  # fmt: skip
+        return given_up
+
+    def drop_stored_pending(self) -> None:
+        """Forget pending links whose article is stored now (by any URL that led to it)."""
+        with self._write():
+            self.db.execute(f"DELETE FROM {PENDING} WHERE key IN (SELECT url FROM {ALIASES})")
+
+    def due_pending(self, source: str, limit: int, now: datetime) -> list[dict[str, Any]]:
+        """Up to `limit` links of a source due for a try, newest first (by feed/sitemap date)."""
+        rows = self.db.execute(
+            f"SELECT url, listed_at FROM {PENDING} WHERE source = ? AND gave_up IS NULL"
+            " AND (next_try IS NULL OR next_try <= ?)"
+            " ORDER BY listed_at IS NULL, listed_at DESC, first_seen DESC LIMIT ?",
+            [source, now.isoformat(timespec="seconds"), limit],
+        ).fetchall()
+        return [{"url": url, "listed_at": listed_at} for url, listed_at in rows]
+
+    def retry_states(self) -> dict[str, dict[str, Any]]:
+        """Normalized URL -> next_try and gave_up of every link that failed before."""
+        rows = self.db.execute(f"SELECT key, next_try, gave_up FROM {PENDING} WHERE attempts > 0")
+        return {key: {"next_try": next_try, "gave_up": gave_up} for key, next_try, gave_up in rows}
+
+    def pending_counts(self) -> dict[str, dict[str, int]]:
+        """Per source: links waiting, and links given up."""
+        counts: dict[str, dict[str, int]] = {}
+        for source, waiting, given_up in self.db.execute(
+            f"SELECT source, sum(gave_up IS NULL), sum(gave_up IS NOT NULL) FROM {PENDING} GROUP BY source"
+        ):
+            counts[source] = {"waiting": waiting, "given_up": given_up}
+        return counts
 
     # --- conditional requests and run history ------------------------------------
 

@@ -262,7 +262,8 @@ def test_a_source_stops_at_its_article_budget(hostile_run, tmp_path):
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     stats = news_stats(crawl.stderr)
     assert stats["news/stored/new"] == 5 and stats["news/links/over_limit"] == 25
-    assert crawl.stderr.count("reached NEWS_MAX_ARTICLES_PER_SOURCE (5)") == 1
+    assert crawl.stderr.count("reached its budget of 5 new articles") == 1
+    assert "its further links are kept for the next runs" in crawl.stderr and stats["news/pending/kept"] == 25
 
 
 def _assert_safe_html(fragment: str, where: str) -> None:

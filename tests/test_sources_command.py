@@ -128,7 +128,7 @@ def test_check_says_when_a_feed_is_not_a_feed_or_a_listing_links_nothing(demo_si
     )
     result = run_scrapy("sources", "--check", "-s", f"NEWS_SOURCES_FILE={path}")
     assert result.returncode == 1
-    assert f"FAIL odd feed {demo_site}/about.html: not a feed (page)" in result.stdout
+    assert f"FAIL odd feed {demo_site}/about.html: not a feed (an HTML page)" in result.stdout
     assert (
         f"FAIL odd listing {demo_site}/about.html: no link matches article_pattern '/nothing-like-this/'"
         in (result.stdout)
@@ -178,3 +178,21 @@ def test_a_rising_share_of_missing_fields_is_flagged_against_the_sources_own_his
     never_had = history(50, timedelta(hours=1), NOW, authors=[])  # a wire that never names authors
     assert health.quality_warnings(never_had) == []
     assert health.quality_warnings(recent) == []  # no history to compare with
+
+
+def test_sources_lists_the_pending_links_of_a_source(tmp_path):
+    db, path = tmp_path / "news.db", tmp_path / "sources.toml"
+    path.write_text(SOURCES, encoding="utf-8")
+    build_history(db)
+    with Archive(db) as archive:
+        links = {f"https://steady.example.com/a/{n}": ("steady", None) for n in (100, 101, 102)}
+        archive.add_pending(links, NOW.isoformat())
+        failed = {"https://steady.example.com/a/103": ("steady", None, "http_500")}
+        assert archive.record_failures(failed, NOW, max_attempts=1, delay=60) == 1
+    result = run_scrapy("sources", "-s", f"NEWS_SOURCES_FILE={path}", "-s", f"NEWS_DB_PATH={db}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (
+        "pending: steady: 3 link(s) waiting for the next runs, 1 given up after failing"
+        " NEWS_PENDING_MAX_ATTEMPTS times" in result.stdout.splitlines()
+    )
+    assert "pending: fading" not in result.stdout

@@ -59,9 +59,11 @@ class Command(ScrapyCommand):
 
     def _list(self, sources, path) -> None:
         db_path = Path(self.settings.get("NEWS_DB_PATH"))
+        pending = {}
         if db_path.exists():
             with Archive(db_path) as archive:
                 states = source_states(sources, archive)
+                pending = archive.pending_counts()
         else:
             states = source_states(sources, _EmptyArchive())
         zone = ZoneInfo(self.settings.get("NEWS_POST_TIMEZONE"))
@@ -72,6 +74,13 @@ class Command(ScrapyCommand):
                 f"{state.source.name[:20]:<20} {'yes' if state.source.enabled else 'no':<7}"
                 f" {state.stored:>7} {state.last_day:>5}  {_local(state.last_success, zone):<17} {error}"
             )
+        for state in states:  # links left for the next runs (over a budget, or failing)
+            counts = pending.get(state.source.name)
+            if counts:
+                print(
+                    f"pending: {state.source.name}: {counts['waiting']} link(s) waiting for the next runs,"
+                    f" {counts['given_up']} given up after failing NEWS_PENDING_MAX_ATTEMPTS times"
+                )
         warnings = [(s.source.name, w) for s in states for w in s.warnings]
         for name, warning in warnings:
             print(f"warning: {name}: {warning}")

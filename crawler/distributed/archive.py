@@ -44,6 +44,27 @@ class LocalArchive:
     def validators(self) -> Validators:
         return self.archive.validators() if self.archive else {}
 
+    def retry_states(self) -> dict[str, dict[str, Any]]:
+        """Forget pending links stored since; the retry state of links that failed before."""
+        if self.archive is None:
+            return {}
+        self.archive.drop_stored_pending()
+        return self.archive.retry_states()
+
+    def due_pending(self, source: str, limit: int, now: datetime) -> list[dict[str, Any]]:
+        return self.archive.due_pending(source, limit, now) if self.archive and limit > 0 else []
+
+    def keep_pending(
+        self, skipped: dict, failures: dict, now: datetime, max_attempts: int, delay: float
+    ) -> int:
+        """Keep the links skipped for a budget, count the failed ones; how many were given up."""
+        if self.archive is None and (skipped or failures):
+            self.archive = Archive(self.db_path)
+        if self.archive is None:
+            return 0
+        self.archive.add_pending(skipped, now.isoformat(timespec="seconds"))
+        return self.archive.record_failures(failures, now, max_attempts, delay)
+
     def finish(self, hints: dict[str, str], requested: set[str], validators: Validators) -> None:
         """Record the newest feed/sitemap date of each article requested this run, and new validators.
 
@@ -77,6 +98,18 @@ class RedisArchive:
 
     def validators(self) -> Validators:
         return {url: json.loads(value) for url, value in self.server.hgetall(self.keys.validators).items()}
+
+    # Pending links are kept in the SQLite archive only: a shared crawl does not keep them yet.
+    def retry_states(self) -> dict[str, dict[str, Any]]:
+        return {}
+
+    def due_pending(self, source: str, limit: int, now: datetime) -> list[dict[str, Any]]:
+        return []
+
+    def keep_pending(
+        self, skipped: dict, failures: dict, now: datetime, max_attempts: int, delay: float
+    ) -> int:
+        return 0
 
     def finish(self, hints: dict[str, str], requested: set[str], validators: Validators) -> None:
         """Hand the dates and validators to the ingest, after this crawler's articles.

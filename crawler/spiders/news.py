@@ -16,6 +16,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
@@ -28,9 +29,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery, middlewares
 from crawler.distributed.archive import archive_view
+from crawler.extract import LANGUAGE_ZONES
 from crawler.items import Article
 from crawler.runs import source_key
 from crawler.sources import Source, SourcesError, load_sources, source_for_url
+from crawler.urls import normalize
 from crawler.workers import ExtractionPool
 
 # Magic numbers of files that are not web pages, whatever their Content-Type says.
@@ -60,6 +63,7 @@ class NewsSpider(scrapy.Spider):
         spider.max_sitemap_depth = settings.getint("NEWS_SITEMAP_DEPTH", 3)
         spider.max_articles = settings.getint("NEWS_MAX_ARTICLES_PER_SOURCE", 500)
         spider.requested = set()  # cleaned article URLs asked for in this run
+        spider.refused = {}  # source -> [links refused by its article_pattern, the first one]
         spider.article_counts = dict.fromkeys(spider.sources, 0)
         spider.refetch_counts = dict.fromkeys(spider.sources, 0)
         spider.max_refetch = settings.getint("NEWS_MAX_REFETCH_PER_SOURCE", 20)
@@ -70,6 +74,14 @@ class NewsSpider(scrapy.Spider):
         spider.validators = spider.archive.validators()
         spider.new_validators = {}  # saved when the crawl finishes, never after a crash
         spider.hints = {}  # cleaned article URL -> newest feed `updated` / sitemap `lastmod` seen
+        # Links left for later runs (crawler/store.py `pending`): skipped for the budget, or failed.
+        spider.skipped_links = {}  # cleaned URL -> (source, listed_at), over the budget this run
+        spider.failures = {}  # cleaned URL -> (source, listed_at, reason), article requests that failed
+        spider.retry = spider.archive.retry_states()  # normalized URL -> next_try, gave_up
+        spider.pending_max_attempts = settings.getint("NEWS_PENDING_MAX_ATTEMPTS", 5)
+        spider.pending_retry_delay = settings.getfloat("NEWS_PENDING_RETRY_DELAY", 3600)
+        spider.pending_scheduled = False
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         spider.extraction = ExtractionPool.of(crawler)  # shared with the pipelines
         crawler.signals.connect(spider._count_response, signal=signals.response_received)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
@@ -83,7 +95,54 @@ class NewsSpider(scrapy.Spider):
         if request.meta.get("source"):
             self._count(request.meta["source"], "requests")
 
+    def _idle(self, spider):
+        """When every entry point is read: the links earlier runs left, newest first, within
+        what is left of each source's budget (even when every entry point answered 304)."""
+        if self.pending_scheduled:
+            return
+        self.pending_scheduled = True
+        now = datetime.now(UTC)
+        scheduled = 0
+        for source in self.sources.values():
+            if source.urls:  # `-a url=`: an unnamed source keeps nothing for later
+                continue
+            room = self._budget(source, "max_articles") - self.article_counts.get(source.name, 0)
+            for row in self.archive.due_pending(source.name, room, now):
+                link = discovery.Link(row["url"], updated=row["listed_at"])
+                request = self._article(row["url"], source, link, pending=True)
+                if request:
+                    self.crawler.engine.crawl(request)
+                    scheduled += 1
+        if scheduled:
+            self.logger.info("Fetching %d link(s) that earlier runs left pending", scheduled)
+            self.crawler.stats.inc_value("news/pending/fetched", scheduled)
+            raise DontCloseSpider("pending links scheduled")
+
     def _closed(self, spider, reason):
+        now = datetime.now(UTC)
+        ad_hoc = {name for name, source in self.sources.items() if source.urls}  # `-a url=` keeps nothing
+        self.skipped_links = {url: v for url, v in self.skipped_links.items() if v[0] not in ad_hoc}
+        self.failures = {url: v for url, v in self.failures.items() if v[0] not in ad_hoc}
+        given_up = self.archive.keep_pending(
+            self.skipped_links, self.failures, now, self.pending_max_attempts, self.pending_retry_delay
+        )
+        if self.skipped_links:
+            self.logger.info("Kept %d link(s) over the budget for the next runs", len(self.skipped_links))
+            self.crawler.stats.set_value("news/pending/kept", len(self.skipped_links))
+        if self.failures:
+            self.crawler.stats.set_value("news/pending/failed", len(self.failures))
+        if given_up:
+            self.logger.warning(
+                "Gave up on %d link(s) that failed NEWS_PENDING_MAX_ATTEMPTS (%d) times",
+                given_up, self.pending_max_attempts,
+            )  # fmt: skip
+            self.crawler.stats.set_value("news/pending/given_up", given_up)
+        for name, (count, example) in self.refused.items():
+            pattern = self.sources[name].article_pattern if name in self.sources else "?"
+            self.logger.info(
+                "Source %s: %d link(s) refused as not articles (not matching article_pattern %r), e.g. %s",
+                name, count, pattern, example,
+            )  # fmt: skip
         self.extraction.close()
         self.archive.finish(self.hints, self.requested, self.new_validators if reason == "finished" else {})
 
@@ -91,9 +150,9 @@ class NewsSpider(scrapy.Spider):
         for source in self.sources.values():
             self.logger.info("Crawling source %s (%d entry points)", source.name, len(source.entry_points))
             for url in source.feeds:
-                yield self._entry(url, self.parse_feed, source)
+                yield self._entry(url, self.parse_entry, source)
             for url in source.sitemaps:
-                yield self._entry(url, self.parse_sitemap, source)
+                yield self._entry(url, self.parse_entry, source)
             for url in source.listings:
                 yield self._entry(url, self.parse_listing, source)
             for url in source.urls:
@@ -130,12 +189,19 @@ class NewsSpider(scrapy.Spider):
                 self.new_validators[response.request.url] = {"etag": etag, "last_modified": modified}
         return False
 
-    def _article(self, url: str, source: Source, link: discovery.Link | None = None) -> scrapy.Request | None:
+    def _article(
+        self, url: str, source: Source, link: discovery.Link | None = None, canonical: bool = False,
+        pending: bool = False,
+    ) -> scrapy.Request | None:  # fmt: skip
         """A request for an article link, or None (counted) for a link we do not follow.
 
         A stored article is asked for again only when its feed `updated` or sitemap `lastmod`
         moved past what we fetched it for, and then at most NEWS_MAX_REFETCH_PER_SOURCE times
         a run: sites that stamp every page "now" must not make us download the archive.
+
+        A link its source's article_pattern does not match is refused here when it is
+        `canonical` (a sitemap's: the protocol wants final URLs); a feed's may be a redirecting
+        short link, so it is fetched and its final URL checked (parse_article).
         """
         stats = self.crawler.stats
         self._count(source, "links")
@@ -165,8 +231,17 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("news/links/offsite")
             return None
         url = discovery.clean_link(url)
+        unmatched = bool(source.article_pattern) and not re.search(source.article_pattern, url)
+        if unmatched and canonical:
+            self._refused(source, url)
+            return None
         if url in self.requested:  # the same page behind a fragment or tracking parameters
             stats.inc_value("news/links/duplicate")
+            return None
+        state = self.retry.get(normalize(url))
+        if state and not pending and (state["gave_up"] or state["next_try"] > datetime.now(UTC).isoformat()):
+            stats.inc_value("news/links/given_up" if state["gave_up"] else "news/links/backoff")
+            self._count(source, "skipped")
             return None
         count = self.article_counts.get(source.name, 0) + 1
         self.article_counts[source.name] = count
@@ -174,18 +249,31 @@ class NewsSpider(scrapy.Spider):
         if count > limit:
             if count == limit + 1:
                 self.logger.warning(
-                    "Source %s reached NEWS_MAX_ARTICLES_PER_SOURCE (%d): its further links are skipped",
+                    "Source %s reached its budget of %d new articles (max_new_per_run or"
+                    " NEWS_MAX_ARTICLES_PER_SOURCE): its further links are kept for the next runs",
                     source.name,
                     limit,
                 )
             stats.inc_value("news/links/over_limit")
             self._count(source, "skipped")
+            self.skipped_links[url] = (source.name, listed_at)
             return None
         self.requested.add(url)
+        # Without an article_pattern, the page itself must show it is an article (parse_article).
+        guessed = source.article_pattern is None
         return scrapy.Request(
-            url, callback=self.parse_article, errback=self.request_failed, cb_kwargs={"source": source},
+            url, callback=self.parse_article, errback=self.request_failed,
+            cb_kwargs={"source": source, "guessed": guessed, "check_pattern": unmatched},
             meta=self._meta(source, listed_at=listed_at),
         )  # fmt: skip
+
+    def _refused(self, source: Source, url: str, level: int = logging.DEBUG) -> None:
+        """A link its source's article_pattern does not match: a home, section or tag page."""
+        self.logger.log(level, "Refused %s of source %s: it does not match article_pattern", url, source.name)
+        self.crawler.stats.inc_value("news/links/not_article")
+        self._count(source, "skipped")
+        first = self.refused.setdefault(source.name, [0, url])
+        first[0] += 1
 
     def _owner(self, url: str, found_by: Source) -> Source:
         """The source an article belongs to: the one whose article_pattern claims its URL.
@@ -227,6 +315,8 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"news/failed/{reason}")
         if what == "Article" and request.meta.get("source"):
             self._count(request.meta["source"], "errors")
+            first = discovery.clean_link((request.meta.get("redirect_urls") or [request.url])[0])
+            self.failures[first] = (request.meta["source"], request.meta.get("listed_at"), reason)
         if reason == "http_503" and request.meta.get("retry_after_refused"):
             detail += f" asking to retry after {request.meta['retry_after_refused']:.0f} s"
             detail += " (over NEWS_RETRY_AFTER_MAX)"
@@ -249,12 +339,9 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304:
             self._unchanged_entry(response, source)
             return
-        kind = discovery.kind_of(response)
-        if kind == "feed":
-            for result in self.parse_feed(response, source):
-                yield result
-        elif kind == "sitemap":
-            for result in self.parse_sitemap(response, source):
+        kind = discovery.kind_of(response, self.max_sitemap_size)
+        if kind in ("feed", "sitemap"):
+            for result in self.parse_entry(response, source):
                 yield result
         elif isinstance(response, HtmlResponse) and discovery.looks_like_article(response):
             async for result in self.parse_article(response, source):
@@ -264,17 +351,38 @@ class NewsSpider(scrapy.Spider):
             for url in discovery.advertised_feeds(response):
                 if discovery.is_http(url) and discovery.in_domains(url, source.allowed_domains):
                     yield scrapy.Request(
-                        url, callback=self.parse_feed, errback=self.entry_failed,
+                        url, callback=self.parse_entry, errback=self.entry_failed,
                         cb_kwargs={"source": source}, meta=self._meta(source),
                     )  # fmt: skip
             for result in self.parse_listing(response, source):
                 yield result
 
-    def parse_feed(self, response: Response, source: Source):
-        stats = self.crawler.stats
+    def parse_entry(self, response: Response, source: Source):
+        """A feed or sitemap (listed as either, or a sitemap index's child): read as what its
+        body is, found by parsing it; anything else at such a URL is one warning."""
         if self._unchanged_entry(response, source):
             return
-        if discovery.declares_entities(response.body):
+        doc = discovery.entry_document(response, self.max_sitemap_size)
+        if doc.kind == "feed":
+            yield from self._feed(response, doc, source)
+        elif doc.kind == "sitemap":
+            yield from self._sitemap(response, doc, source)
+        elif doc.problem:
+            self.logger.warning(
+                "Ignoring sitemap %s of source %s: %s (DOWNLOAD_MAXSIZE %d B)", response.url, source.name,
+                doc.problem, self.max_sitemap_size,
+            )  # fmt: skip
+            self.crawler.stats.inc_value("news/sitemaps/unreadable")
+        else:
+            self.logger.warning(
+                "Ignoring entry point %s of source %s: not a feed or a sitemap but %s", response.url,
+                source.name, discovery.what_it_is(doc),
+            )  # fmt: skip
+            self.crawler.stats.inc_value("news/entry_points/not_feed_or_sitemap")
+
+    def _feed(self, response: Response, doc, source: Source):
+        stats = self.crawler.stats
+        if discovery.declares_entities(doc.body):
             self.logger.warning(
                 "Refused feed %s of source %s: it declares XML entities (XXE or entity expansion)",
                 response.url,
@@ -282,7 +390,7 @@ class NewsSpider(scrapy.Spider):
             )
             stats.inc_value("news/feeds/refused_entities")
             return
-        links, problem = discovery.read_feed(response.body, response.url)
+        links, problem = discovery.read_feed(doc, discovery.content_location(response))
         if problem:
             self.logger.warning(
                 "Malformed feed %s of source %s (%s): %d entries read", response.url, source.name, problem,
@@ -298,19 +406,9 @@ class NewsSpider(scrapy.Spider):
             if request:
                 yield request
 
-    def parse_sitemap(self, response: Response, source: Source):
+    def _sitemap(self, response: Response, doc, source: Source):
         stats = self.crawler.stats
-        if self._unchanged_entry(response, source):
-            return
-        body = discovery.sitemap_body(response, self.max_sitemap_size)
-        if body is None:
-            self.logger.warning(
-                "Ignoring gzipped sitemap %s of source %s: broken, or larger than DOWNLOAD_MAXSIZE (%d B) "
-                "unpacked", response.url, source.name, self.max_sitemap_size,
-            )  # fmt: skip
-            stats.inc_value("news/sitemaps/unreadable")
-            return
-        if discovery.declares_entities(body):
+        if discovery.declares_entities(doc.body):
             self.logger.warning(
                 "Refused sitemap %s of source %s: it declares XML entities (XXE or entity expansion)",
                 response.url,
@@ -318,7 +416,7 @@ class NewsSpider(scrapy.Spider):
             )
             stats.inc_value("news/sitemaps/refused_entities")
             return
-        kind, links = discovery.sitemap_links(body)
+        kind, links = discovery.sitemap_links(doc, source_zone(source))
         if kind == "invalid":
             self.logger.warning("Ignoring invalid sitemap %s of source %s", response.url, source.name)
             stats.inc_value("news/sitemaps/invalid")
@@ -344,11 +442,11 @@ class NewsSpider(scrapy.Spider):
                     stats.inc_value("news/links/offsite")
                     continue
                 yield scrapy.Request(
-                    link.url, callback=self.parse_sitemap, errback=self.entry_failed,
+                    link.url, callback=self.parse_entry, errback=self.entry_failed,
                     cb_kwargs={"source": source}, meta=self._meta(source, sitemap_depth=depth),
                 )  # fmt: skip
             else:
-                request = self._article(link.url, source, link)
+                request = self._article(link.url, source, link, canonical=True)
                 if request:
                     yield request
 
@@ -358,17 +456,22 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("Listing page %s is not text; skipped", response.url)
             return
-        guessed = source.article_pattern is None  # -a url=: links picked by their shape alone
         for url in discovery.listing_links(response, source.article_pattern, source.allowed_domains):
             request = self._article(url, source)
             if request:
-                request.cb_kwargs["guessed"] = guessed
                 yield request
 
     # --- articles ----------------------------------------------------------------
 
-    async def parse_article(self, response: Response, source: Source, guessed: bool = False):
+    async def parse_article(
+        self, response: Response, source: Source, guessed: bool = False, check_pattern: bool = False
+    ):
         stats = self.crawler.stats
+        if check_pattern:  # a feed link outside the pattern: where it led must be inside one
+            owner = self._owner(response.url, source)
+            if not re.search(owner.article_pattern or "(?!)", discovery.clean_link(response.url)):
+                self._refused(source, response.url, logging.INFO)
+                return
         if not isinstance(response, HtmlResponse) or isinstance(response, XmlResponse):
             self.logger.warning(
                 "Skipped %s: not an HTML page (%s)",
@@ -393,9 +496,12 @@ class NewsSpider(scrapy.Spider):
             self.logger.error("Extraction failed for %s: %r", response.url, exc)
             stats.inc_value("news/errors/extraction")
             return
-        if guessed and not discovery.looks_like_article(response) and not _article_shaped(fields):
-            self.logger.info("Skipped %s: does not look like an article", response.url)
+        refusal = discovery.not_an_article(response, fields) if guessed else None
+        if refusal:
+            self.logger.info("Skipped %s of source %s: not an article (%s)", response.url, source.name,
+                             refusal)  # fmt: skip
             stats.inc_value("news/skipped/not_article")
+            self._count(source, "skipped")
             return
         stats.inc_value("news/articles/extracted")
         redirects = response.meta.get("redirect_urls") or []
@@ -435,10 +541,9 @@ def failure_reason(failure) -> tuple[str, str, int]:
     return "other", f"{type(exc).__name__}: {str(exc)[:200]}", logging.WARNING
 
 
-def _article_shaped(fields: dict) -> bool:
-    """A dated page with a headline-sized title and a body of some length: an article."""
-    title = fields.get("title") or ""
-    return bool(fields.get("published")) and len(title) >= 15 and len(fields.get("body_html") or "") >= 300
+def source_zone(source: Source) -> str | None:
+    """The time zone of a source's undated-offset times: its own, else its language's."""
+    return source.timezone or LANGUAGE_ZONES.get(source.language or "")
 
 
 def select_sources(path: str, name: str | None, url: str | None) -> list[Source]:
