@@ -250,7 +250,7 @@ def board_table(board: dict[str, Any]) -> str:
         out.append(
             f"== {set_name}: {entry['pages']} pages of {entry['sites']} sites; held out: "
             + (f"{entry['held_out_pages']} pages of {entry['held_out_sites']} sites no rule was written from"
-               if held_differs else "all (no rule was written from this set)")
+               if held_differs else "all (rule_origins.toml lists no site of this set)")
             + f"; body scored {'with standfirst + body' if entry['standfirst'] else 'without the standfirst'}"
         )  # fmt: skip
         if entry["note"]:
