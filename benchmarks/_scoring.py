@@ -1,4 +1,5 @@
-"""The two benchmarks' metrics, written from their READMEs: body shingles, headline, date, authors, image.
+"""The development sets' metrics, written from their READMEs: body shingles, snippets, headline, date,
+authors, image.
 
 Every function scores one page (or averages pages) and returns plain numbers, so the benchmark
 script only has to run extractors and print.
@@ -44,6 +45,35 @@ def body_scores(counts: list[tuple[float, float, float]]) -> dict[str, float | N
     recall = sum(recalls) / len(recalls)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"body_f1": f1, "body_precision": precision, "body_recall": recall}
+
+
+def page_f1(tp: float, fp: float, fn: float) -> float:
+    """One page's body F1 from its shingle counts (1 where both texts are empty)."""
+    return 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def snippet_shares(text: str | None, must: list[str], must_not: list[str]) -> tuple[float, float]:
+    """(share of `must` found, share of `must_not` absent) in a text, case-sensitive, whitespace collapsed.
+
+    The trafilatura evaluation's rule: a page with no text finds nothing and holds nothing.
+    """
+    flat = " ".join((text or "").split())
+    found = [" ".join(s.split()) in flat for s in must]
+    held = [" ".join(s.split()) in flat for s in must_not]
+    return (
+        sum(found) / len(found) if found else 1.0,
+        1 - sum(held) / len(held) if held else 1.0,
+    )
+
+
+def snippet_scores(shares: list[tuple[float, float]]) -> dict[str, float | None]:
+    """Per-page means of the two shares and their harmonic mean (the README's per-page mean rule)."""
+    if not shares:
+        return {"with": None, "without": None, "snippet_f1": None}
+    found = sum(s[0] for s in shares) / len(shares)
+    absent = sum(s[1] for s in shares) / len(shares)
+    f1 = 2 * found * absent / (found + absent) if found + absent else 0.0
+    return {"with": found, "without": absent, "snippet_f1": f1}
 
 
 def _ratio(tp: float, fp: float, fn: float, miss: float) -> float:
