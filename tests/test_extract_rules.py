@@ -711,3 +711,14 @@ def test_dates_printed_in_local_forms_are_read_in_the_page_zone(lang, printed, e
     html = f'<html lang="{lang}"><body><h1>Local date story</h1><p class="date">{printed}</p>{PARAGRAPHS}</body></html>'
     published = extract_article(html, URL)["published"]
     assert published and published.startswith(expected), published
+
+
+def test_a_day_first_date_in_a_comment_does_not_beat_the_page_date():
+    """Dotted and worded dates in the text are often other dates: they give the time of the
+    day the markup search found, or stand alone; they never overrule it."""
+    html = (
+        '<html lang="de"><body><h1>Eröffnet</h1>'
+        f"{PARAGRAPHS}<div class='comment'>Kommentar vom 18.10.2021 09:12</div></body></html>"
+    )
+    published = extract_article(html, "https://news.example/2021/10/20/eroeffnet")["published"]
+    assert published.startswith("2021-10-20"), published

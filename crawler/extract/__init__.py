@@ -21,7 +21,7 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.extract import metadata as md
 from crawler.extract.body import extract_parts, reshape, select
-from crawler.extract.dates import find_labelled_dates, first_date_in, parse_date
+from crawler.extract.dates import find_labelled_dates, first_date_in, local_date_in, parse_date
 from crawler.extract.state import embedded_state, state_article
 from crawler.sources import Source
 from crawler.text import plain_text, tidy_text
@@ -80,7 +80,7 @@ def extract_article(
 
     language = _language(tree, body or text(), source)
     languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
-    published, modified = _dates(tree, ld, text, source, languages, trace)
+    published, modified = _dates(tree, ld, text, source, languages, trace, url)
     image = _image(tree, ld, body, url, trace)
     section = md.ld_text(ld.get("articleSection")) or tidy_text(
         md.meta_content(tree, "article:section", "section", "og:section")
@@ -307,7 +307,13 @@ def _canonical(tree, url: str) -> str:
 
 
 def _dates(
-    tree, ld: dict, text: Callable[[], str], source: Source, languages: list[str], trace: dict | None = None
+    tree,
+    ld: dict,
+    text: Callable[[], str],
+    source: Source,
+    languages: list[str],
+    trace: dict | None = None,
+    url: str = "",
 ):
     zone = source.timezone or _page_zone(tree) or LANGUAGE_ZONES.get(languages[0], "UTC")
 
@@ -367,7 +373,12 @@ def _dates(
         if published:
             _traced(trace, "published", "first date in the text")
     if published is None:
-        published = parse(_htmldate(tree))
+        published = parse(_htmldate(tree, url))
+        printed = parse(local_date_in(text()))  # 01.11.2023 11:35, 15 августа 2016
+        if published and printed and printed.date() == published.date():
+            published = printed  # the day htmldate chose, with the time the page prints beside it
+        elif printed and not published:
+            published = printed
         if published:
             _traced(trace, "published", "htmldate (markup search)")
     if modified is None and labelled_modified:
@@ -408,17 +419,22 @@ def country_zone(country: str) -> str | None:
 WINTER_DAY, SUMMER_DAY = datetime(2024, 1, 15), datetime(2024, 7, 15)
 
 
-def _htmldate(tree) -> str | None:
+def _htmldate(tree, url: str) -> str | None:
     """Last resort for pages that print only `06.01.2026` or `1 April 2025`: htmldate's markup search.
 
     Its extensive search is left off: it guesses from copyright years and stray numbers, and
     a page with no usable date must stay without one. Runs only when nothing else was found.
+    Given the URL, it also reads a date the path carries (`/2021/10/20/`).
     """
     import htmldate  # trafilatura's own date finder, installed with it
 
     try:
         return htmldate.find_date(
-            copy.deepcopy(tree), extensive_search=False, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S"
+            copy.deepcopy(tree),
+            url=url or None,
+            extensive_search=False,
+            original_date=True,
+            outputformat="%Y-%m-%dT%H:%M:%S",
         )
     except ValueError:
         return None

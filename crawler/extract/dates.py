@@ -158,8 +158,14 @@ ENGLISH_PUBLISHED_RE = re.compile(
 
 
 def first_date_in(text: str) -> str | None:
-    """The first date-looking run in a text, for pages that print a date without label:
-    year first (2024.06.04 14:30), day first with dots (01.11.2023 11:35), or with the
-    month's name in the page's language (15 августа 2016)."""
-    found = [m for m in (r.search(text) for r in (NUMERIC_DATE_RE, DOTTED_DATE_RE, WORDED_DATE_RE)) if m]
+    """The first year-first date in a text (2024.06.04 14:30), for pages that print one without label."""
+    match = NUMERIC_DATE_RE.search(text)
+    return match.group(0) if match else None
+
+
+def local_date_in(text: str) -> str | None:
+    """The first date printed day first with dots (01.11.2023 11:35) or with the month's name in
+    the page's language (15 августа 2016): such runs are often other dates (comments, related
+    stories), so they only give the time of the day a markup search found, or stand alone."""
+    found = [m for m in (r.search(text) for r in (DOTTED_DATE_RE, WORDED_DATE_RE)) if m]
     return min(found, key=lambda m: m.start()).group(0) if found else None
