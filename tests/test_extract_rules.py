@@ -722,3 +722,12 @@ def test_a_day_first_date_in_a_comment_does_not_beat_the_page_date():
     )
     published = extract_article(html, "https://news.example/2021/10/20/eroeffnet")["published"]
     assert published.startswith("2021-10-20"), published
+
+
+def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():
+    lead = "정부가 4일 새 인공지능 정책을 발표했다. 총 3조 원 규모로 클라우드와 로봇을 지원한다."
+    kept = lines(f'<p><img src="https://img.example/news/policy.jpg"> (사진=연합뉴스) {lead}</p><p>둘째 문단이다.</p>')
+    assert kept[0] == '<figure><img src="https://img.example/news/policy.jpg"><figcaption>(사진=연합뉴스)</figcaption></figure>'
+    assert kept[1] == f"<p>{lead}</p>"
+    caption_only = lines('<p><img src="https://img.example/news/policy.jpg"> 사진=연합뉴스 발표하는 장관</p>')
+    assert caption_only == ['<figure><img src="https://img.example/news/policy.jpg"><figcaption>사진=연합뉴스 발표하는 장관</figcaption></figure>']

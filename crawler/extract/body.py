@@ -512,7 +512,10 @@ def reshape(
                 if "<img" in piece and not _text_beside_image(piece, text):
                     blocks.append(_figure(piece))
                 elif "<img" in piece and _is_caption(text, piece):
-                    blocks.append(_captioned_figure(piece, text))
+                    credit, lead = _credit_and_lead(text)
+                    blocks.append(_captioned_figure(piece, credit))
+                    if lead:  # the paragraph that opens with the picture and its credit
+                        blocks.append(f"<p>{_escape(lead)}</p>")
                 elif text and blocks and blocks[-1].startswith("<figure>") and _is_caption(text, blocks[-1]):
                     blocks[-1] = _with_caption(blocks[-1], piece)
                 elif text and (_is_link_only(piece, text) or _fold(text) in captions):
@@ -699,6 +702,30 @@ def _is_gallery_item(item, text: str | None) -> bool:
         return True
     described = _fold(" ".join(item.xpath(".//img/@alt|.//img/@title")))
     return bool(described) and _fold(text)[:40] in described
+
+
+# A photo credit at the start of a run of text: "(사진=연합뉴스)", "[그래픽=OO]", "사진=OO",
+# "(Photo: Reuters)".
+LEADING_CREDIT_RE = re.compile(
+    r"^\s*(?:[(\[][^()\[\]]{0,30}(?:사진|그래픽|자료|영상|Photo|Foto|Image|Bild)[^()\[\]]{0,30}[)\]]"
+    r"|(?:사진|그래픽|자료)\s*(?:제공|출처)?\s*[=:]\s*\S+)\s*",
+    re.IGNORECASE,
+)
+LEAD_MIN = 40
+
+
+def _credit_and_lead(text: str) -> tuple[str, str | None]:
+    """(caption, lead): a picture's credit, and the article's sentences printed after it.
+
+    A lead paragraph often opens with the picture and its credit, then the story; the whole
+    run is no caption. Without a credit at its start (or with only a short line after it),
+    the text is the caption.
+    """
+    match = LEADING_CREDIT_RE.match(text)
+    rest = text[match.end() :].strip() if match else ""
+    if len(rest) >= LEAD_MIN and LINE_END_RE.search(rest.rstrip("\"'”’)")):
+        return match.group(0).strip(), rest
+    return text, None
 
 
 def _captioned_figure(piece: str, text: str) -> str:
