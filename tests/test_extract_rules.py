@@ -731,3 +731,23 @@ def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():
     assert kept[1] == f"<p>{lead}</p>"
     caption_only = lines('<p><img src="https://img.example/news/policy.jpg"> 사진=연합뉴스 발표하는 장관</p>')
     assert caption_only == ['<figure><img src="https://img.example/news/policy.jpg"><figcaption>사진=연합뉴스 발표하는 장관</figcaption></figure>']
+
+
+@pytest.mark.parametrize(
+    "byline,names",
+    [
+        ("Veröffentlicht von Anna Müller", ["Anna Müller"]),
+        ("Von: Jan Novak", ["Jan Novak"]),
+        ("Von Jan Novak, 12.03.2024", ["Jan Novak"]),
+        ("By Jane Doe | March 3, 2024", ["Jane Doe"]),
+        ("Geschrieben von Max Mustermann am 3. Mai 2024", ["Max Mustermann"]),
+        ("Jane Doe @janedoe", ["Jane Doe"]),
+        ("Jane Doe 3 min read", ["Jane Doe"]),
+        ("Name *", []),
+        ("Posted by admin", []),
+        ("Von der Leyen", ["Von der Leyen"]),
+        ("Da Silva", ["Da Silva"]),
+    ],
+)
+def test_bylines_lose_their_labels_dates_handles_and_form_labels(byline, names):
+    assert split_names(byline) == names

@@ -171,10 +171,25 @@ def ld_image(value: Any) -> str | None:
 
 # What precedes the names on a byline: "By", "Von", "Por", "Par", "Av", "Door", "Autor:", "Text:".
 BYLINE_LEAD_RE = re.compile(
-    r"^\s*(?:(?:By|Por|Von|Par|Av|Door|Af)\s+"
-    r"|(?:Authors?|Autor(?:in|en)?|Auteur|Text|Texto|Written by)\s*[:：]\s*)",
+    r"^\s*(?:(?:(?:Veröffentlicht|Geschrieben|Verfasst|Posted|Written|Published|Publié|Publicado|Escrito|"
+    r"Pubblicato|Scritto)\s+(?:von|by|par|por|da)|By|Por|Von(?!\s+(?:der|dem|den)\b)|Par|Av|Door|Af)\s*[:：]?\s+"
+    r"|(?:Authors?|Autor(?:in|en)?|Auteur|Text|Texto)\s*[:：]\s*)",
     re.IGNORECASE,
 )
+# A date after the names on a byline line ("| March 3, 2024", ", 12.03.2024", "am 3. Mai 2024"):
+# the line is cut there, with the word that joins it.
+BYLINE_DATE_RE = re.compile(
+    r"\s*[|,·–—-]?\s*(?:(?:am|on|le|el|il|den|vom|at)\s+)?"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\d{1,4}[./-]\d{1,2}\b"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,12}\.?\s+\d{4}).*$",
+    re.IGNORECASE,
+)
+# What follows a name from its first digit ("3 min read"), with the word that joins it.
+NAME_TRAILER_RE = re.compile(r"(?:^|(?:\s+(?:am|on|le|el|il|den|vom|at|um))?\s+)\d.*$", re.IGNORECASE)
+# Accounts that sign posts on blogs and CMSs: nobody's name.
+NOBODY = {"admin", "administrator", "webmaster", "root", "user", "guest", "unknown", "anonymous"}
+# A social handle beside a name ("Jane Doe @janedoe"): not part of the name.
+HANDLE_RE = re.compile(r"(?:^|\s)@\w+")
 # "and" between two names, in the languages of the bylines we meet.
 NAME_JOINER_RE = re.compile(r"\s*(?:,|;|&|·|/|\||\s(?:and|und|og|och|et|y|e|en)\s)\s*")
 # A short tag after a name: a reporter's initials or handle, an agency ("Jane Doe (jd)", "(dpa)").
@@ -188,12 +203,17 @@ def split_names(text: str) -> list[str]:
     """
     text = tidy_text(text) or ""
     text = BYLINE_LEAD_RE.sub("", text)
-    text = re.sub(r"\S+@\S+", "", text)
+    text = BYLINE_DATE_RE.sub("", re.sub(r"\S+@\S+", "", text))
     names = []
     for part in NAME_JOINER_RE.split(text):
+        if "*" in part or not part.strip():
+            continue  # a comment form's label ("Name *"), or nothing
+        part = HANDLE_RE.sub("", NAME_TRAILER_RE.sub("", part)).strip()
         part = KOREAN_TITLE_RE.sub("", part.strip())
         part = KOREAN_DATELINE_RE.sub("", part)
         part = NAME_TAG_RE.sub("", part)
+        if part.casefold() in NOBODY:
+            continue
         if part and len(part) <= 60 and not part.lower().startswith("http") and not DESK_RE.search(part):
             names.append(part)
     return names
