@@ -751,3 +751,13 @@ def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():
 )
 def test_bylines_lose_their_labels_dates_handles_and_form_labels(byline, names):
     assert split_names(byline) == names
+
+
+def test_a_blog_themes_site_name_in_h1_is_not_the_headline():
+    head = '<meta property="og:site_name" content="Steinzeit &amp; Co"><title>Werkzeuge des Neandertalers | Steinzeit &amp; Co</title>'
+    as_name = page(head=head, body=f"<h1>Steinzeit &amp; Co</h1><h2>Werkzeuge des Neandertalers</h2>{PARAGRAPHS}")
+    assert extract_article(as_name, URL)["title"] == "Werkzeuge des Neandertalers"
+    as_link = page(head="<title>Was ist Virales Marketing? | Blog</title>", body=f'<h1><a href="/">DimidoBlog</a></h1>{PARAGRAPHS}')
+    assert extract_article(as_link, URL)["title"] == "Was ist Virales Marketing?"
+    linked_headline = page(body=f'<h1><a href="/2024/06/story">The storm closes the harbour</a></h1>{PARAGRAPHS}')
+    assert extract_article(linked_headline, URL)["title"] == "The storm closes the harbour"

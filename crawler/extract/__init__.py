@@ -182,7 +182,8 @@ def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) 
         if nodes:
             _traced(trace, "title", "source selector")
             return tidy_text(nodes[0].text_content() if hasattr(nodes[0], "text_content") else str(nodes[0]))
-    headings = [tidy_text(h.text_content()) for h in tree.xpath("//h1")]
+    names = _site_names(tree, ld, url)
+    headings = [tidy_text(h.text_content()) for h in tree.xpath("//h1") if not _is_site_heading(h, names)]
     printed = set(headings)
     headings = [h for h in headings if h and 5 <= len(h) <= 300]
     candidates = [
@@ -192,7 +193,6 @@ def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) 
         headings[0] if headings else None,
         tree.findtext(".//title"),
     ]
-    names = _site_names(tree, ld, url)
     cleaned = [_strip_site_name(md.unescape_all(c), names) for c in candidates]
     ld_name = md.ld_text(ld.get("name"))
     if headings and ld_name and _fold(ld_name) == _fold(headings[0]) != _fold(cleaned[0] or ""):
@@ -209,6 +209,22 @@ def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) 
             _traced(trace, "title", label)
             return _without_kicker(value, cleaned[1:3], trace)
     return None
+
+
+def _is_site_heading(heading, names: list[str]) -> bool:
+    """Whether an <h1> is the site's name, as blog and CMS themes print it atop every page:
+    it names the site (og:site_name, the host), or it is a link to the home page."""
+    text = _fold(heading.text_content())
+    if not text or text in names:
+        return True
+    links = heading.xpath(".//a[@href]")
+    home = any(_is_home_link(link.get("href")) for link in links)
+    return home and _fold("".join(a.text_content() for a in links)) == text
+
+
+def _is_home_link(href: str | None) -> bool:
+    parts = urlsplit((href or "").strip())
+    return parts.path in ("", "/") and not parts.query and not parts.fragment
 
 
 # "Kicker: Headline", "«Kicker»: Headline", "Kicker | Headline": a short lead-in before the headline.
