@@ -761,3 +761,12 @@ def test_a_blog_themes_site_name_in_h1_is_not_the_headline():
     assert extract_article(as_link, URL)["title"] == "Was ist Virales Marketing?"
     linked_headline = page(body=f'<h1><a href="/2024/06/story">The storm closes the harbour</a></h1>{PARAGRAPHS}')
     assert extract_article(linked_headline, URL)["title"] == "The storm closes the harbour"
+
+
+def test_the_lead_paragraph_beside_the_standfirst_is_kept():
+    lead = "The lead paragraph says who decided it and when the works begin, in March."
+    html = standfirst_page(f'<div class="intro"><p class="standfirst">{STANDFIRST}</p><p>{lead}</p></div>')
+    html = html.replace(PARAGRAPHS, f'<div class="article-body">{PARAGRAPHS}</div>')
+    fields = extract_article(html, URL)
+    assert fields["standfirst"] == STANDFIRST
+    assert fields["body_html"].startswith(f"<p>{lead}</p>\n<p>Paragraph 0")

@@ -200,27 +200,44 @@ def _standfirst(
     if not body:
         return None, body
     for summary in dict.fromkeys(s for s in summaries if s and len(s) >= STANDFIRST_MIN):
-        printed = _printed_block(page, summary)
-        if printed is None:
+        node = _printed_block(page, summary)
+        if node is None:
             continue
-        root = lxml_html.fragment_fromstring(body, create_parent="div")
-        return (None, body) if _fold(printed) in _fold(root.text_content()) else (printed, body)
+        printed = tidy_text(node.text_content()) or ""
+        in_body = _fold(lxml_html.fragment_fromstring(body, create_parent="div").text_content())
+        if _fold(printed) in in_body:
+            return None, body
+        lead = [f"<p>{_escape(text)}</p>" for text in _lead_beside(node, in_body)]
+        return printed, "\n".join([*lead, body])
     return None, body
+
+
+def _lead_beside(standfirst, in_body: str) -> list[str]:
+    """The paragraphs printed right after the standfirst, in its box, that the extractor dropped
+    with it as page header: the article's lead, whose sentences are not in the body."""
+    lead = []
+    for sibling in standfirst.itersiblings():
+        text = tidy_text(sibling.text_content()) or ""
+        if sibling.tag != "p" or _fold(text) in in_body or not _is_paragraph_text(text, set()):
+            break
+        if len(text) < LEAD_MIN or not LINE_END_RE.search(text.rstrip("\"'”’)")):
+            break
+        lead.append(text)
+    return lead
 
 
 STANDFIRST_MIN = 60
 STANDFIRST_XPATH = etree.XPath("//body//*[starts-with(normalize-space(text()), $start)]")
 
 
-def _printed_block(page: lxml_html.HtmlElement, summary: str) -> str | None:
-    """The text of the element that prints `summary` whole (a meta description may end in "…")."""
+def _printed_block(page: lxml_html.HtmlElement, summary: str):
+    """The element that prints `summary` whole (a meta description may end in "…"), or None."""
     summary = tidy_text(summary) or ""
     wanted = _fold(summary.rstrip(".…").removesuffix("..."))
     for node in STANDFIRST_XPATH(page, start=summary[:20]):
-        text = tidy_text(node.text_content()) or ""
-        folded = _fold(text)
+        folded = _fold(tidy_text(node.text_content()) or "")
         if folded.startswith(wanted) and len(folded) <= 1.2 * len(wanted):
-            return text
+            return node
     return None
 
 
