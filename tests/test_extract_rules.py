@@ -770,3 +770,13 @@ def test_the_lead_paragraph_beside_the_standfirst_is_kept():
     fields = extract_article(html, URL)
     assert fields["standfirst"] == STANDFIRST
     assert fields["body_html"].startswith(f"<p>{lead}</p>\n<p>Paragraph 0")
+
+
+def test_text_after_a_link_in_br_separated_paragraphs_stays():
+    text = (
+        '<div class="text">First line of running text in the article body here.<br><br>See <a href="/x">the report</a> '
+        "which says more about the matter.<br><br>Last line of the text that ends the story here.</div>"
+    )
+    body = extract_article(page(body=f"<h1>Br story headline</h1><article>{text}{PARAGRAPHS}</article>"), URL)["body_html"]
+    assert '<p>See <a href="https://news.example/x">the report</a> which says more about the matter.</p>' in body
+    assert "<p>Last line of the text that ends the story here.</p>" in body
