@@ -215,7 +215,9 @@ def _is_site_heading(heading, names: list[str]) -> bool:
     """Whether an <h1> is the site's name, as blog and CMS themes print it atop every page:
     it names the site (og:site_name, the host), or it is a link to the home page."""
     text = _fold(heading.text_content())
-    if not text or text in names:
+    if not text:
+        return False  # a headline of punctuation ("..", "?!") names no site
+    if text in names:
         return True
     links = heading.xpath(".//a[@href]")
     home = any(_is_home_link(link.get("href")) for link in links)

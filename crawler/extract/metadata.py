@@ -203,12 +203,12 @@ def split_names(text: str) -> list[str]:
     """
     text = tidy_text(text) or ""
     text = BYLINE_LEAD_RE.sub("", text)
-    text = BYLINE_DATE_RE.sub("", re.sub(r"\S+@\S+", "", text))
+    text = _unless_empty(BYLINE_DATE_RE.sub, re.sub(r"\S+@\S+", "", text))
     names = []
     for part in NAME_JOINER_RE.split(text):
         if "*" in part or not part.strip():
             continue  # a comment form's label ("Name *"), or nothing
-        part = HANDLE_RE.sub("", NAME_TRAILER_RE.sub("", part)).strip()
+        part = HANDLE_RE.sub("", _unless_empty(NAME_TRAILER_RE.sub, part)).strip()
         part = KOREAN_TITLE_RE.sub("", part.strip())
         part = KOREAN_DATELINE_RE.sub("", part)
         part = NAME_TAG_RE.sub("", part)
@@ -230,6 +230,12 @@ DESK_RE = re.compile(
     r"^[가-힣]{0,6}(?:뉴스|보도|편집|취재|온라인|디지털|사회|정치|경제|국제|문화|스포츠)(?:국|팀|부|본부|센터|데스크)$",
     re.IGNORECASE,
 )
+
+
+def _unless_empty(cut, text: str) -> str:
+    """`text` with a trailer cut off, unless nothing would be left: a name filed as `1e3` or
+    `2024-06-04` is the publisher's, however odd, and is kept as filed."""
+    return cut("", text).strip() or text
 
 
 EMAIL_ONLY_RE = re.compile(r"\s*(?:mailto:)?[\w.+-]+@[\w-]+\.[\w.-]+\s*")
