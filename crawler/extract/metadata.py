@@ -205,10 +205,14 @@ def split_names(text: str) -> list[str]:
     text = BYLINE_LEAD_RE.sub("", text)
     text = _unless_empty(BYLINE_DATE_RE.sub, re.sub(r"\S+@\S+", "", text))
     names = []
-    for part in NAME_JOINER_RE.split(text):
+    parts = NAME_JOINER_RE.split(text)
+    for part in parts:
         if "*" in part or not part.strip():
             continue  # a comment form's label ("Name *"), or nothing
-        part = HANDLE_RE.sub("", _unless_empty(NAME_TRAILER_RE.sub, part)).strip()
+        named = NAME_TRAILER_RE.sub("", part).strip()
+        if not named and len(parts) > 1:
+            continue  # a date or a number among the names ("Jane Doe, 07. Dezember, 2022")
+        part = HANDLE_RE.sub("", named or part).strip()
         part = KOREAN_TITLE_RE.sub("", part.strip())
         part = KOREAN_DATELINE_RE.sub("", part)
         part = NAME_TAG_RE.sub("", part)
