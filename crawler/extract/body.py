@@ -439,12 +439,17 @@ OWN_TEXT_MIN = 100
 SHORT_BODY = 1000
 
 
+CJK_RE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def _looks_short(extracted: str | None, reference: str | None) -> bool:
     """Whether the fast pass's text is short, or well under the page's own JSON-LD articleBody."""
-    size = len(re.sub(r"<[^>]+>|\s+", "", extracted or ""))
+    text = re.sub(r"<[^>]+>|\s+", "", extracted or "")
+    size = len(text)
     if reference and size < 0.8 * len(re.sub(r"\s+", "", reference)):
         return True
-    return size < SHORT_BODY
+    # A Hangul, kana or Han character carries about what two Latin letters do.
+    return size + len(CJK_RE.findall(text)) < SHORT_BODY
 
 
 def _without_teasers(page: lxml_html.HtmlElement, url: str, extracted: str | None) -> str | None:
