@@ -1,0 +1,214 @@
+"""When to poll each entry point next, learned from what it gave, kept in the archive.
+
+An entry point that brings new articles is polled sooner (its interval halves, and never
+exceeds the gap between the source's recent publications); one that brings nothing (a 304,
+or a 200 whose links are all stored already) is polled later (x1.5), between
+NEWS_WATCH_MIN_INTERVAL and NEWS_WATCH_MAX_INTERVAL. So within a source the entry point
+that shows a new article first (a feed, usually) keeps a short interval, and the others,
+whose links it already took, back off. No interval is ever shorter than the source's
+`min_interval` or its host's robots.txt `Crawl-delay`; a `Retry-After` or a failure pushes
+the next poll back. One row per entry point in the table `watch_schedule`, written at every
+poll, so a restart (even after SIGKILL) resumes the schedule; the memory is one small
+record per entry point, however long it runs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler.sources import Source
+
+TABLE = "watch_schedule"
+SHORTEN, LENGTHEN = 0.5, 1.5
+# A first interval per kind: a big sitemap starts slower than a feed (it is costlier to fetch).
+KIND_FACTOR = {"feed": 1, "url": 1, "listing": 2, "sitemap": 4}
+# A poll that neither answered nor failed in this long is given up (a lost request).
+IN_FLIGHT_LIMIT = 300.0
+
+
+@dataclass
+class Entry:
+    url: str
+    source: str
+    kind: str
+    interval: float
+    next_poll: float
+    last_poll: float = 0.0
+    last_status: int = 0  # 200, 304, or 0: never polled / failed
+    polls: int = 0
+    not_modified: int = 0
+    new_items: int = 0
+    failures: int = 0  # in a row
+
+
+class Schedule:
+    def __init__(self, db_path: str | Path, sources: Iterable[Source], min_interval: float = 30.0,
+                 max_interval: float = 900.0, clock: Callable[[], float] = time.time):  # fmt: skip
+        self.min_interval = max(0.1, float(min_interval))
+        self.max_interval = max(self.min_interval, float(max_interval))
+        self.clock = clock
+        self.sources = {source.name: source for source in sources}
+        self.host_delay: dict[str, float] = {}  # host -> robots.txt Crawl-delay
+        self.in_flight: dict[str, float] = {}  # url -> when its poll was sent
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(db_path, timeout=10, isolation_level=None)
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (url TEXT PRIMARY KEY, source TEXT, kind TEXT,"
+            " interval REAL, next_poll REAL, last_poll REAL, last_status INTEGER, polls INTEGER,"
+            " not_modified INTEGER, new_items INTEGER, failures INTEGER)"
+        )
+        self.entries = self._load()
+
+    # --- state -------------------------------------------------------------------
+
+    def _load(self) -> dict[str, Entry]:
+        names = [f.name for f in fields(Entry)]
+        stored = {row[0]: Entry(*row) for row in self.db.execute(f"SELECT {', '.join(names)} FROM {TABLE}")}
+        entries = {}
+        now = self.clock()
+        for source in self.sources.values():
+            learned = self.learned_interval(source.name)
+            for kind, urls in (("feed", source.feeds), ("sitemap", source.sitemaps),
+                               ("listing", source.listings), ("url", source.urls)):  # fmt: skip
+                for url in urls:
+                    entry = stored.get(url)
+                    if entry is None or entry.source != source.name:
+                        first = min(self.max_interval, learned * KIND_FACTOR[kind])
+                        entry = Entry(url, source.name, kind, first, now)
+                    entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
+                    entries[url] = entry
+        return entries
+
+    def _save(self, entry: Entry) -> None:
+        row = asdict(entry)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def learned_interval(self, source: str) -> float:
+        """Half the median gap between the source's last publications, within the bounds
+        (the maximum when the archive knows too little of it)."""
+        try:
+            rows = self.db.execute(
+                "SELECT published FROM articles WHERE source = ? AND published IS NOT NULL"
+                " ORDER BY published DESC LIMIT 12",
+                [source],
+            ).fetchall()
+        except sqlite3.OperationalError:  # no articles table yet: a new archive
+            return self.max_interval
+        moments = []
+        for (value,) in rows:
+            try:
+                moments.append(datetime.fromisoformat(value).timestamp())
+            except (TypeError, ValueError):
+                continue
+        gaps = [a - b for a, b in zip(moments, moments[1:], strict=False) if a > b]
+        if len(gaps) < 3:
+            return self.max_interval
+        return min(self.max_interval, max(self.min_interval, statistics.median(gaps) / 2))
+
+    def floor(self, entry: Entry) -> float:
+        """The shortest interval allowed: the setting, the source's min_interval, the Crawl-delay."""
+        source = self.sources.get(entry.source)
+        own = getattr(source, "min_interval", None) or 0.0
+        host = (urlsplit(entry.url).hostname or "").lower()
+        return max(self.min_interval, own, self.host_delay.get(host, 0.0))
+
+    def set_crawl_delay(self, host: str, delay: float | None) -> None:
+        self.host_delay[host.lower()] = float(delay or 0.0)
+        for entry in self.entries.values():
+            entry.interval = max(entry.interval, self.floor(entry))
+
+    # --- polls ---------------------------------------------------------------------
+
+    def due(self) -> list[Entry]:
+        """Entry points whose poll is due and not under way, the most overdue first."""
+        now = self.clock()
+        for url, sent in list(self.in_flight.items()):
+            if now - sent > IN_FLIGHT_LIMIT:
+                del self.in_flight[url]
+        ready = [e for e in self.entries.values() if e.next_poll <= now and e.url not in self.in_flight]
+        return sorted(ready, key=lambda e: e.next_poll)
+
+    def sent(self, url: str) -> None:
+        self.in_flight[url] = self.clock()
+
+    def next_due(self) -> float | None:
+        return min((e.next_poll for e in self.entries.values()), default=None)
+
+    def polled(self, url: str, status: int, new_items: int) -> Entry | None:
+        """A poll answered: shorten the interval when it brought new articles, else lengthen it."""
+        entry = self.entries.get(url)
+        if entry is None:
+            return None
+        self.in_flight.pop(url, None)
+        now = self.clock()
+        entry.polls += 1
+        entry.last_poll = now
+        entry.last_status = status
+        entry.failures = 0
+        if status == 304:
+            entry.not_modified += 1
+        if new_items:
+            entry.new_items += new_items
+            learned = self.learned_interval(entry.source)
+            entry.interval = min(entry.interval * SHORTEN, learned)
+        else:
+            entry.interval = entry.interval * LENGTHEN
+        entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
+        entry.next_poll = now + entry.interval
+        self._save(entry)
+        return entry
+
+    def found_later(self, url: str, new_items: int) -> None:
+        """New articles a poll brought through a child (a sitemap of a sitemap index)."""
+        entry = self.entries.get(url)
+        if entry is not None and new_items:
+            entry.new_items += new_items
+            entry.interval = max(self.floor(entry), entry.interval * SHORTEN)
+            entry.next_poll = min(entry.next_poll, entry.last_poll + entry.interval)
+            self._save(entry)
+
+    def failed(self, url: str, retry_after: float | None = None) -> Entry | None:
+        """A poll failed: wait twice as long per failure in a row (up to the maximum), and at
+        least what a Retry-After asked."""
+        entry = self.entries.get(url)
+        if entry is None:
+            return None
+        self.in_flight.pop(url, None)
+        now = self.clock()
+        entry.polls += 1
+        entry.last_poll = now
+        entry.last_status = 0
+        entry.failures += 1
+        wait = min(self.max_interval, max(entry.interval, self.floor(entry)) * 2 ** min(entry.failures, 16))
+        entry.next_poll = now + max(wait, retry_after or 0.0)
+        self._save(entry)
+        return entry
+
+
+def stored_schedule(db_path: str | Path) -> dict[str, Entry]:
+    """The schedule as the archive holds it (for `scrapy sources`); empty when never watched."""
+    path = Path(db_path)
+    if not path.exists():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        names = [f.name for f in fields(Entry)]
+        return {row[0]: Entry(*row) for row in db.execute(f"SELECT {', '.join(names)} FROM {TABLE}")}
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        db.close()

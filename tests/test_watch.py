@@ -1,0 +1,252 @@
+"""`scrapy watch`: the schedule it learns (on an injected clock), and the real process polling a
+live site on 127.0.0.1: new stories exported while it runs, conditional polls, Crawl-delay and
+Retry-After obeyed, SIGTERM, and the lock it shares with `update`."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from crawler.sources import Source
+from crawler.store import Archive
+from crawler.watch.schedule import Schedule, stored_schedule
+from demo import live
+from tests.conftest import ROOT, run_scrapy
+
+FEED, SITEMAP = "https://busy.example/rss.xml", "https://busy.example/sitemap.xml"
+
+
+class Clock:
+    def __init__(self, now: float = 1_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def schedule(tmp_path: Path, clock: Clock, **source) -> Schedule:
+    busy = Source(name="busy", feeds=(FEED,), sitemaps=(SITEMAP,), **source)
+    return Schedule(tmp_path / "news.db", [busy], min_interval=30, max_interval=900, clock=clock)
+
+
+def test_the_interval_lengthens_on_unchanged_polls_and_shortens_on_a_new_item(tmp_path):
+    clock = Clock()
+    plan = schedule(tmp_path, clock)
+    assert [e.url for e in plan.due()] == [FEED, SITEMAP]  # a new entry point is polled at once
+    for _ in range(3):  # new stories at each poll: 900 -> 450 -> 225 -> 112.5
+        plan.polled(FEED, 200, 2)
+    assert plan.entries[FEED].interval == 112.5
+    intervals = []
+    for _ in range(3):
+        clock.now = plan.entries[FEED].next_poll
+        assert FEED in [e.url for e in plan.due()]
+        intervals.append(plan.polled(FEED, 304, 0).interval)
+    assert intervals == [168.75, 253.125, 379.6875]  # unchanged: x1.5 each
+    clock.now += 1000
+    assert plan.polled(FEED, 200, 0).interval > intervals[-1]  # changed, but nothing new: still quiet
+    clock.now += 1000
+    assert plan.polled(FEED, 200, 1).interval < intervals[-1]  # a new item: sooner
+    for _ in range(20):
+        clock.now += 900
+        plan.polled(FEED, 200, 1)
+    assert plan.entries[FEED].interval == 30  # busy: NEWS_WATCH_MIN_INTERVAL
+    for _ in range(30):
+        clock.now += 900
+        plan.polled(FEED, 304, 0)
+    assert plan.entries[FEED].interval == 900  # quiet: NEWS_WATCH_MAX_INTERVAL
+
+
+def test_the_source_min_interval_crawl_delay_and_retry_after_are_floors(tmp_path):
+    clock = Clock()
+    plan = schedule(tmp_path, clock, min_interval=120.0)
+    for _ in range(10):
+        plan.polled(FEED, 200, 3)
+    assert plan.entries[FEED].interval == 120
+    plan.set_crawl_delay("busy.example", 300)
+    assert plan.polled(FEED, 200, 3).interval == 300
+    entry = plan.failed(FEED, retry_after=3600)
+    assert entry.next_poll == clock.now + 3600 and entry.failures == 1
+    assert FEED not in [e.url for e in plan.due()]
+    first = plan.failed(SITEMAP).next_poll - clock.now
+    second = plan.failed(SITEMAP).next_poll - clock.now
+    assert second == min(900, first * 2)  # a failing entry point backs off
+
+
+def test_a_restart_resumes_the_schedule_from_the_archive(tmp_path):
+    clock = Clock()
+    plan = schedule(tmp_path, clock)
+    plan.polled(FEED, 304, 0)
+    plan.polled(SITEMAP, 304, 0)
+    saved = plan.entries[FEED].interval, plan.entries[FEED].next_poll
+    plan.close()
+    again = schedule(tmp_path, clock)
+    assert (again.entries[FEED].interval, again.entries[FEED].next_poll) == saved
+    assert again.due() == []  # nothing polled again before its time
+    assert stored_schedule(tmp_path / "news.db")[FEED].not_modified == 1
+
+
+def test_the_first_interval_is_learned_from_the_archive_publication_times(tmp_path):
+    with Archive(tmp_path / "news.db") as archive:
+        for minute in range(0, 40, 4):  # one story every 4 minutes
+            archive.save({
+                "url": f"https://busy.example/a/{minute}", "title": f"Story number {minute} of the day",
+                "source": "busy", "published": f"2026-01-01T10:{minute:02d}:00+00:00",
+                "body_html": f"<p>{'word ' * minute} story {minute}</p>", "text": f"story {minute}",
+            })  # fmt: skip
+    plan = schedule(tmp_path, Clock())
+    assert plan.learned_interval("busy") == 120  # half the median gap
+    assert plan.entries[FEED].interval == 120
+    assert plan.entries[SITEMAP].interval == 480  # the feed is cheaper: polled more
+    assert plan.learned_interval("unknown") == 900
+
+
+# --- the real process ----------------------------------------------------------------------
+
+
+class Watch:
+    """A live site and a `scrapy watch` process polling it fast (sub-second intervals)."""
+
+    def __init__(self, folder: Path, site: live.LiveSite, *extra: str, min_interval=None):
+        self.site = site
+        self.server = live.start(site)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.sources = folder / "sources.toml"
+        self.sources.write_text(live.sources_toml(self.base, site.rates, min_interval), encoding="utf-8")
+        self.db, self.out, self.log = folder / "news.db", folder / "out", folder / "watch.log"
+        self.settings = ["-s", f"NEWS_SOURCES_FILE={self.sources}", "-s", f"NEWS_DB_PATH={self.db}"]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "watch", *self.settings, "-o", str(self.out),
+             "-s", "NEWS_WATCH_MIN_INTERVAL=0.5", "-s", "NEWS_WATCH_MAX_INTERVAL=2",
+             "-s", "NEWS_WATCH_TICK=0.1", "-s", "NEWS_EXTRACT_WORKERS=0", "-s", f"LOG_FILE={self.log}",
+             *extra],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def feed_titles(self) -> set[str]:
+        path = self.out / "feeds" / "rss.xml"
+        return (
+            {entry.title for entry in feedparser.parse(path.read_bytes()).entries} if path.exists() else set()
+        )
+
+    def wait_for(self, title: str, timeout: float = 30) -> float:
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if title in self.feed_titles():
+                return time.monotonic() - started
+            assert self.process.poll() is None, self.process.communicate()
+            time.sleep(0.1)
+        raise AssertionError(
+            f"{title!r} not exported within {timeout} s; log:\n{self.log.read_text()[-3000:]}"
+        )
+
+    def stop(self) -> tuple[int, str, str, float]:
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        out, err = self.process.communicate(timeout=30)
+        return self.process.returncode, out, err, time.monotonic() - started
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def watch(tmp_path):
+    made = []
+
+    def start(site, *extra, **kwargs):
+        made.append(Watch(tmp_path, site, *extra, **kwargs))
+        return made[-1]
+
+    yield start
+    for one in made:
+        one.close()
+
+
+@pytest.mark.slow
+def test_watch_exports_a_new_story_while_it_runs_then_stops_cleanly_on_sigterm(watch):
+    site = live.LiveSite({"busy": 0, "quiet": 0})
+    first = [site.publish("busy"), site.publish("busy"), site.publish("quiet")]
+    running = watch(site)
+    for article in first:
+        running.wait_for(article.title)
+    time.sleep(2)  # unchanged polls
+    before = len(site.requests)
+    fresh = site.publish("busy")
+    latency = running.wait_for(fresh.title, timeout=15)
+    assert latency < 10  # the busy feed is polled at most 2 s apart here, plus fetch and export
+    time.sleep(1)
+
+    polls = [r for r in site.requests if r[0].endswith((".xml",)) and r[0] != "/robots.txt"]
+    firsts = {}
+    for path, status, _, conditional in polls:
+        if path not in firsts:
+            firsts[path] = True
+            assert not conditional and status == 200  # nothing known yet
+        else:
+            assert conditional  # always conditional once validators are known
+    statuses = {(path, status) for path, status, _, _ in site.requests[before:]}
+    assert ("/busy/rss.xml", 200) in statuses or ("/busy/sitemap.xml", 200) in statuses
+    quiet = [status for path, status, _, _ in polls if path.startswith("/quiet/")]
+    assert quiet.count(200) == 2 and quiet.count(304) >= 2  # unchanged: only 304s after the first
+    articles = [path for path, _, _, _ in site.requests if "/articles/" in path]
+    assert len(articles) == len(set(articles)) == 4  # no article requested twice
+    assert sum(1 for r in site.requests if r[0] == "/robots.txt") == 1
+
+    code, out, err, took = running.stop()
+    assert code == 0, err[-3000:]
+    assert took < 10
+    assert "watch: stopped (shutdown)" in out
+    titles = running.feed_titles()
+    with Archive(running.db) as archive:
+        assert archive.integrity_check() == ["ok"]
+        stored = {row["title"] for row in archive.iter_all()}
+    assert stored == titles == {a.title for a in [*first, fresh]}  # the export matches the archive
+    schedule_rows = stored_schedule(running.db)
+    assert set(schedule_rows) == {
+        f"{running.base}/{o}/{f}" for o in ("busy", "quiet") for f in ("rss.xml", "sitemap.xml")
+    }
+
+
+@pytest.mark.slow
+def test_watch_obeys_crawl_delay_and_retry_after(watch):
+    site = live.LiveSite({"busy": 0, "quiet": 0}, crawl_delay=1.5)
+    site.publish("busy")
+    site.unavailable("quiet", 3)
+    running = watch(site)
+    time.sleep(7)
+    code, _, err, _ = running.stop()
+    assert code == 0, err[-3000:]
+    times: dict[str, list[float]] = {}
+    for path, _status, moment, _ in site.requests:
+        times.setdefault(path, []).append(moment)
+    for path in ("/busy/rss.xml", "/busy/sitemap.xml"):
+        gaps = [b - a for a, b in zip(times[path], times[path][1:], strict=False)]
+        assert gaps and min(gaps) >= 1.4, (path, gaps)  # Crawl-delay 1.5 over an interval of 0.5
+    quiet = [(moment, status) for path, status, moment, _ in site.requests if path == "/quiet/rss.xml"]
+    assert quiet[0][1] == 503
+    assert quiet[1][0] - quiet[0][0] >= 3  # Retry-After: 3, over an interval of 0.5
+    assert quiet[1][1] == 200
+
+
+@pytest.mark.slow
+def test_update_refuses_to_run_while_watch_holds_the_archive(watch):
+    site = live.LiveSite({"busy": 0})
+    running = watch(site)
+    running.wait_for(site.publish("busy").title)
+    result = run_scrapy("update", *running.settings, "-o", str(running.out))
+    assert result.returncode == 3
+    assert "`watch` is running" in result.stderr and str(running.process.pid) in result.stderr
+    second = run_scrapy("watch", *running.settings, "-o", str(running.out))
+    assert second.returncode == 3 and "another watch is running" in second.stderr
+    code, _, err, _ = running.stop()
+    assert code == 0, err[-3000:]
