@@ -7,8 +7,8 @@ appears in all three at its publication time. Rates are articles per hour of *si
 can show an hour of publishing in minutes. `publish(outlet)` adds an article now (tests).
 Like demo/server.py it sends ETag and Last-Modified and answers conditional requests with
 304; `crawl_delay` puts a Crawl-delay in robots.txt, `unavailable(outlet, seconds)` answers
-that outlet's feed and sitemap with 503 and a Retry-After for that long. `requests` logs (path, status,
-real time, conditional or not) of every request.
+that outlet's feed and sitemap with 503 and a Retry-After for that long. `requests` logs every request
+(a Hit: path, status, real time, conditional or not, User-Agent, port).
 
     python -m demo.live --rates busy=60,steady=20,slow=6,quiet=2 --speed 1
 """
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 WORDS = (
@@ -32,6 +33,17 @@ WORDS = (
     "태풍 폭염 한파 지진 화재 사고 구조 조사 발표 계획 예산 지원 확대 축소 협의 합의 반대 "
     "찬성 위원회 장관 시장실 주민 학생 교사 기업 노조 은행 증권 투자 창업 연구 개발 특허"
 ).split()
+
+
+class Hit(NamedTuple):
+    """One request the site answered."""
+
+    path: str
+    status: int
+    time: float  # real time
+    conditional: bool  # If-None-Match or If-Modified-Since sent
+    agent: str
+    port: int
 
 
 @dataclass
@@ -57,7 +69,7 @@ class LiveSite:
         self.upcoming = {name: self._gap(name) for name in rates}  # site seconds after start
         self.down_for: dict[str, float] = {}  # outlet -> seconds of 503 from its first refused request
         self.down_since: dict[str, float] = {}
-        self.requests: list[tuple[str, int, float, bool]] = []
+        self.requests: list[Hit] = []
 
     # --- time and publishing ---------------------------------------------------------
 
@@ -205,7 +217,8 @@ class LiveHandler(BaseHTTPRequestHandler):
             if self._not_modified(etag, modified):
                 status, body = 304, b""
         conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
-        self.site.requests.append((self.path, status, time.time(), conditional))
+        agent = self.headers.get("User-Agent", "")
+        self.site.requests.append(Hit(self.path, status, time.time(), conditional, agent, port))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -235,12 +248,14 @@ def start(site: LiveSite, port: int = 0) -> ThreadingHTTPServer:
     return server
 
 
-def sources_toml(base: str, outlets, min_interval: float | None = None) -> str:
-    """A sources file for the live site: each outlet's feed and sitemap."""
+def sources_toml(base: str | dict[str, str], outlets, min_interval: float | None = None) -> str:
+    """A sources file for the live site: each outlet's feed and sitemap (base: the site's
+    address, or one per outlet when each has its own server)."""
     own = f"min_interval = {min_interval}\n" if min_interval is not None else ""
+    bases = base if isinstance(base, dict) else dict.fromkeys(outlets, base)
     return "".join(
-        f'[[source]]\nname = "{name}"\nfeeds = ["{base}/{name}/rss.xml"]\n'
-        f'sitemaps = ["{base}/{name}/sitemap.xml"]\n'
+        f'[[source]]\nname = "{name}"\nfeeds = ["{bases[name]}/{name}/rss.xml"]\n'
+        f'sitemaps = ["{bases[name]}/{name}/sitemap.xml"]\n'
         f"article_pattern = '/{name}/articles/[0-9]+\\.html$'\n"
         f'allowed_domains = ["127.0.0.1"]\nlanguage = "ko"\ntimezone = "UTC"\n{own}\n'
         for name in outlets

@@ -4,6 +4,7 @@ Retry-After obeyed, SIGTERM, and the lock it shares with `update`."""
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -186,21 +187,21 @@ def test_watch_exports_a_new_story_while_it_runs_then_stops_cleanly_on_sigterm(w
     assert latency < 10  # the busy feed is polled at most 2 s apart here, plus fetch and export
     time.sleep(1)
 
-    polls = [r for r in site.requests if r[0].endswith((".xml",)) and r[0] != "/robots.txt"]
+    polls = [hit for hit in site.requests if hit.path.endswith(".xml")]
     firsts = {}
-    for path, status, _, conditional in polls:
-        if path not in firsts:
-            firsts[path] = True
-            assert not conditional and status == 200  # nothing known yet
+    for hit in polls:
+        if hit.path not in firsts:
+            firsts[hit.path] = True
+            assert not hit.conditional and hit.status == 200  # nothing known yet
         else:
-            assert conditional  # always conditional once validators are known
-    statuses = {(path, status) for path, status, _, _ in site.requests[before:]}
+            assert hit.conditional  # always conditional once validators are known
+    statuses = {(hit.path, hit.status) for hit in site.requests[before:]}
     assert ("/busy/rss.xml", 200) in statuses or ("/busy/sitemap.xml", 200) in statuses
-    quiet = [status for path, status, _, _ in polls if path.startswith("/quiet/")]
+    quiet = [hit.status for hit in polls if hit.path.startswith("/quiet/")]
     assert quiet.count(200) == 2 and quiet.count(304) >= 2  # unchanged: only 304s after the first
-    articles = [path for path, _, _, _ in site.requests if "/articles/" in path]
+    articles = [hit.path for hit in site.requests if "/articles/" in hit.path]
     assert len(articles) == len(set(articles)) == 4  # no article requested twice
-    assert sum(1 for r in site.requests if r[0] == "/robots.txt") == 1
+    assert sum(1 for hit in site.requests if hit.path == "/robots.txt") == 1
 
     code, out, err, took = running.stop()
     assert code == 0, err[-3000:]
@@ -211,10 +212,18 @@ def test_watch_exports_a_new_story_while_it_runs_then_stops_cleanly_on_sigterm(w
         assert archive.integrity_check() == ["ok"]
         stored = {row["title"] for row in archive.iter_all()}
     assert stored == titles == {a.title for a in [*first, fresh]}  # the export matches the archive
-    schedule_rows = stored_schedule(running.db)
-    assert set(schedule_rows) == {
-        f"{running.base}/{o}/{f}" for o in ("busy", "quiet") for f in ("rss.xml", "sitemap.xml")
+    urls = {
+        f"{running.base}/{outlet}/{name}"
+        for outlet in ("busy", "quiet")
+        for name in ("rss.xml", "sitemap.xml")
     }
+    assert set(stored_schedule(running.db)) == urls
+    listed = run_scrapy("sources", *running.settings)  # each entry point's interval and next poll
+    assert listed.returncode == 0, listed.stderr[-3000:]
+    lines = [line for line in listed.stdout.splitlines() if line.startswith("watch: ")]
+    assert len(lines) == 4
+    assert all(re.search(r" every [\d.]+ s, next \d{4}-\d\d-\d\d [\d:]{8} \(", line) for line in lines)
+    assert any(line.startswith("watch: quiet feed ") and " 1 new" in line for line in lines)
 
 
 @pytest.mark.slow
@@ -227,12 +236,12 @@ def test_watch_obeys_crawl_delay_and_retry_after(watch):
     code, _, err, _ = running.stop()
     assert code == 0, err[-3000:]
     times: dict[str, list[float]] = {}
-    for path, _status, moment, _ in site.requests:
-        times.setdefault(path, []).append(moment)
+    for hit in site.requests:
+        times.setdefault(hit.path, []).append(hit.time)
     for path in ("/busy/rss.xml", "/busy/sitemap.xml"):
         gaps = [b - a for a, b in zip(times[path], times[path][1:], strict=False)]
         assert gaps and min(gaps) >= 1.4, (path, gaps)  # Crawl-delay 1.5 over an interval of 0.5
-    quiet = [(moment, status) for path, status, moment, _ in site.requests if path == "/quiet/rss.xml"]
+    quiet = [(hit.time, hit.status) for hit in site.requests if hit.path == "/quiet/rss.xml"]
     assert quiet[0][1] == 503
     assert quiet[1][0] - quiet[0][0] >= 3  # Retry-After: 3, over an interval of 0.5
     assert quiet[1][1] == 200

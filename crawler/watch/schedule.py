@@ -212,3 +212,26 @@ def stored_schedule(db_path: str | Path) -> dict[str, Entry]:
         return {}
     finally:
         db.close()
+
+
+def schedule_lines(sources: Iterable[Source], db_path: str | Path, zone) -> list[str]:
+    """One line per watched entry point of these sources: its interval and next poll
+    (`scrapy sources`); none when watch never ran on this archive."""
+    stored = stored_schedule(db_path)
+    lines = []
+    for source in sources:
+        for url in source.entry_points:
+            entry = stored.get(url)
+            if entry is None:
+                continue
+            due = datetime.fromtimestamp(entry.next_poll, zone).strftime("%Y-%m-%d %H:%M:%S")
+            failing = f", failing ({entry.failures} in a row)" if entry.failures else ""
+            lines.append(
+                f"watch: {source.name} {entry.kind} {url} every {_duration(entry.interval)}, next {due}"
+                f" ({entry.polls} polls, {entry.not_modified} not modified, {entry.new_items} new{failing})"
+            )
+    return lines
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
