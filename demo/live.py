@@ -2,9 +2,11 @@
 
 Each outlet has a feed (/<outlet>/rss.xml, the newest 30), a news sitemap
 (/<outlet>/sitemap.xml, everything of the last two days) and article pages; an article
-appears in all three at its publication time. Rates are articles per hour of *site time*;
-`speed` runs site time faster than real time (speed 60: an hour in a minute), so a benchmark
-can show an hour of publishing in minutes. `publish(outlet)` adds an article now (tests).
+appears in all three at its publication time. Rates are articles per hour; `speed`
+multiplies them (speed 4: an hour's stories in 15 minutes), so a benchmark that also divides
+the crawler's intervals by it shows an hour of publishing in minutes; dates stay real.
+`backlog` hours of stories, evenly spaced at each rate, are there from the start (what a
+source's archive and feed already hold). `publish(outlet)` adds an article now (tests).
 Like demo/server.py it sends ETag and Last-Modified and answers conditional requests with
 304; `crawl_delay` puts a Crawl-delay in robots.txt, `unavailable(outlet, seconds)` answers
 that outlet's feed and sitemap with 503 and a Retry-After for that long. `requests` logs every request
@@ -50,14 +52,14 @@ class Hit(NamedTuple):
 class Article:
     outlet: str
     number: int
-    published: float  # site time, seconds since the epoch
+    published: float  # seconds since the epoch
     title: str
     body: list[str] = field(default_factory=list)
 
 
 class LiveSite:
     def __init__(self, rates: dict[str, float], speed: float = 1.0, seed: int = 28,
-                 clock=time.time, crawl_delay: float | None = None):  # fmt: skip
+                 clock=time.time, crawl_delay: float | None = None, backlog: float = 0):  # fmt: skip
         self.rates = dict(rates)
         self.speed = speed
         self.clock = clock
@@ -66,27 +68,24 @@ class LiveSite:
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.articles: dict[str, list[Article]] = {name: [] for name in rates}
-        self.upcoming = {name: self._gap(name) for name in rates}  # site seconds after start
+        self.upcoming = {name: self._gap(name) for name in rates}  # seconds after start
         self.down_for: dict[str, float] = {}  # outlet -> seconds of 503 from its first refused request
         self.down_since: dict[str, float] = {}
         self.requests: list[Hit] = []
+        for outlet, rate in rates.items():
+            count = int(rate * backlog)
+            for n in range(count, 0, -1):
+                self._add(outlet, self.started - n * 3600 / (rate * speed))
 
-    # --- time and publishing ---------------------------------------------------------
-
-    def site_now(self) -> float:
-        return self.started + (self.clock() - self.started) * self.speed
-
-    def real_time(self, site_time: float) -> float:
-        """When (real clock) a site time came or comes."""
-        return self.started + (site_time - self.started) / self.speed
+    # --- publishing ----------------------------------------------------------------------
 
     def _gap(self, outlet: str) -> float:
         rate = self.rates[outlet]
-        return self.random.expovariate(rate / 3600) if rate > 0 else float("inf")
+        return self.random.expovariate(rate * self.speed / 3600) if rate > 0 else float("inf")
 
     def _catch_up(self) -> None:
         """Publish every article whose time has come (called at each request)."""
-        now = self.site_now()
+        now = self.clock()
         for outlet in self.rates:
             while self.started + self.upcoming[outlet] <= now:
                 self._add(outlet, self.started + self.upcoming[outlet])
@@ -105,12 +104,18 @@ class LiveSite:
         """An article published now (besides the outlet's rate)."""
         with self.lock:
             self._catch_up()
-            return self._add(outlet, self.site_now())
+            return self._add(outlet, self.clock())
 
     def published(self) -> list[Article]:
         with self.lock:
             self._catch_up()
             return [a for articles in self.articles.values() for a in articles]
+
+    def stop_publishing(self) -> None:
+        """No more articles from the rates (publish() still adds one)."""
+        with self.lock:
+            self._catch_up()
+            self.upcoming = dict.fromkeys(self.rates, float("inf"))
 
     def unavailable(self, outlet: str, seconds: int) -> None:
         """Answer the outlet's feed and sitemap with 503 and `Retry-After: seconds`, for that
@@ -140,7 +145,7 @@ class LiveSite:
                 if parts[1] == "rss.xml":
                     body = self._feed(outlet, articles[-30:], base)
                 else:
-                    cutoff = self.site_now() - 2 * 86400
+                    cutoff = self.clock() - 2 * 86400
                     body = self._sitemap([a for a in articles if a.published >= cutoff], base)
                 newest = articles[-1].published if articles else self.started
                 return 200, {"Content-Type": "application/xml", "_modified": newest}, body
@@ -267,7 +272,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--rates", default="busy=60,steady=20,slow=6,quiet=2",
                         help="outlet=articles per hour, comma-separated")  # fmt: skip
-    parser.add_argument("--speed", type=float, default=1.0, help="site time per real time")
+    parser.add_argument("--speed", type=float, default=1.0, help="rates multiplied by this")
     args = parser.parse_args()
     rates = {k: float(v) for k, v in (pair.split("=") for pair in args.rates.split(","))}
     site = LiveSite(rates, speed=args.speed)

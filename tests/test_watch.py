@@ -4,11 +4,13 @@ Retry-After obeyed, SIGTERM, and the lock it shares with `update`."""
 
 from __future__ import annotations
 
+import math
 import re
 import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -38,27 +40,21 @@ def schedule(tmp_path: Path, clock: Clock, **source) -> Schedule:
 
 def test_the_interval_lengthens_on_unchanged_polls_and_shortens_on_a_new_item(tmp_path):
     clock = Clock()
-    plan = schedule(tmp_path, clock)
+    plan = schedule(tmp_path, clock)  # nothing known of the source: start fast, then learn
     assert [e.url for e in plan.due()] == [FEED, SITEMAP]  # a new entry point is polled at once
-    for _ in range(3):  # new stories at each poll: 900 -> 450 -> 225 -> 112.5
-        plan.polled(FEED, 200, 2)
-    assert plan.entries[FEED].interval == 112.5
+    assert (plan.entries[FEED].interval, plan.entries[SITEMAP].interval) == (30, 120)  # a feed is cheaper
     intervals = []
     for _ in range(3):
+        intervals.append(plan.polled(FEED, 304, 0).interval)
         clock.now = plan.entries[FEED].next_poll
         assert FEED in [e.url for e in plan.due()]
-        intervals.append(plan.polled(FEED, 304, 0).interval)
-    assert intervals == [168.75, 253.125, 379.6875]  # unchanged: x1.5 each
-    clock.now += 1000
-    assert plan.polled(FEED, 200, 0).interval > intervals[-1]  # changed, but nothing new: still quiet
-    clock.now += 1000
-    assert plan.polled(FEED, 200, 1).interval < intervals[-1]  # a new item: sooner
-    for _ in range(20):
-        clock.now += 900
+    assert intervals == [45, 67.5, 101.25]  # unchanged: x1.5 each
+    assert plan.polled(FEED, 200, 0).interval == 151.875  # changed, but nothing new: still quiet
+    assert plan.polled(FEED, 200, 1).interval == 75.9375  # a new item: sooner
+    for _ in range(5):
         plan.polled(FEED, 200, 1)
     assert plan.entries[FEED].interval == 30  # busy: NEWS_WATCH_MIN_INTERVAL
     for _ in range(30):
-        clock.now += 900
         plan.polled(FEED, 304, 0)
     assert plan.entries[FEED].interval == 900  # quiet: NEWS_WATCH_MAX_INTERVAL
 
@@ -92,7 +88,7 @@ def test_a_restart_resumes_the_schedule_from_the_archive(tmp_path):
     assert stored_schedule(tmp_path / "news.db")[FEED].not_modified == 1
 
 
-def test_the_first_interval_is_learned_from_the_archive_publication_times(tmp_path):
+def test_the_source_pace_in_the_archive_sets_the_target_and_the_leading_entry_point_keeps_it(tmp_path):
     with Archive(tmp_path / "news.db") as archive:
         for minute in range(0, 40, 4):  # one story every 4 minutes
             archive.save({
@@ -100,11 +96,23 @@ def test_the_first_interval_is_learned_from_the_archive_publication_times(tmp_pa
                 "source": "busy", "published": f"2026-01-01T10:{minute:02d}:00+00:00",
                 "body_html": f"<p>{'word ' * minute} story {minute}</p>", "text": f"story {minute}",
             })  # fmt: skip
-    plan = schedule(tmp_path, Clock())
-    assert plan.learned_interval("busy") == 120  # half the median gap
-    assert plan.entries[FEED].interval == 120
-    assert plan.entries[SITEMAP].interval == 480  # the feed is cheaper: polled more
-    assert plan.learned_interval("unknown") == 900
+    clock = Clock(datetime(2026, 1, 1, 10, 37, tzinfo=UTC).timestamp())
+    plan = schedule(tmp_path, clock)
+    assert plan.target("busy") == 60  # sqrt(240 s gap x 30 s / 2)
+    assert plan.target("unknown") is None
+    assert (plan.entries[FEED].interval, plan.entries[SITEMAP].interval) == (60, 240)
+    plan.polled(FEED, 200, 1)  # the feed shows the new story first: it leads
+    plan.polled(SITEMAP, 200, 0)  # the sitemap lists it too, but it is known by then
+    for _ in range(10):
+        plan.polled(FEED, 304, 0)
+        plan.polled(SITEMAP, 304, 0)
+    assert plan.entries[FEED].interval == 60  # the leader stays at the source's pace
+    assert plan.entries[SITEMAP].interval == 900  # the other backs off to the maximum
+    clock.now += 3600  # an hour of silence since the last story (10:36): the source's pace slows
+    plan.targets.clear()
+    for _ in range(5):
+        plan.polled(FEED, 304, 0)
+    assert plan.entries[FEED].interval == pytest.approx(math.sqrt(3660 * 15))
 
 
 # --- the real process ----------------------------------------------------------------------
@@ -223,7 +231,7 @@ def test_watch_exports_a_new_story_while_it_runs_then_stops_cleanly_on_sigterm(w
     lines = [line for line in listed.stdout.splitlines() if line.startswith("watch: ")]
     assert len(lines) == 4
     assert all(re.search(r" every [\d.]+ s, next \d{4}-\d\d-\d\d [\d:]{8} \(", line) for line in lines)
-    assert any(line.startswith("watch: quiet feed ") and " 1 new" in line for line in lines)
+    assert sum(" 1 new" in line for line in lines if line.startswith("watch: quiet ")) == 1  # feed or sitemap
 
 
 @pytest.mark.slow

@@ -1,19 +1,28 @@
 """When to poll each entry point next, learned from what it gave, kept in the archive.
 
-An entry point that brings new articles is polled sooner (its interval halves, and never
-exceeds the gap between the source's recent publications); one that brings nothing (a 304,
-or a 200 whose links are all stored already) is polled later (x1.5), between
-NEWS_WATCH_MIN_INTERVAL and NEWS_WATCH_MAX_INTERVAL. So within a source the entry point
-that shows a new article first (a feed, usually) keeps a short interval, and the others,
-whose links it already took, back off. No interval is ever shorter than the source's
-`min_interval` or its host's robots.txt `Crawl-delay`; a `Retry-After` or a failure pushes
-the next poll back. One row per entry point in the table `watch_schedule`, written at every
-poll, so a restart (even after SIGKILL) resumes the schedule; the memory is one small
-record per entry point, however long it runs.
+Two things are learned. From the archive, each source's pace: the median gap between its
+recent publications (longer when it has been silent for longer), which gives the source's
+*target* interval sqrt(gap x NEWS_WATCH_MIN_INTERVAL / 2): polling frequency in proportion to
+the square root of the publishing rate is what minimises the mean delay for a given number of
+requests, so a source publishing every minute is polled every 30 s and one publishing every
+half hour every 3 minutes, not every 15. From each entry point's own polls: one that brings
+new articles is polled sooner (its interval halves, to the target at most); one that brings
+nothing (a 304, or a 200 whose links are all stored already) later (x1.5), up to the target
+for the source's *leader* (the entry point that last brought something new: usually the feed)
+and up to NEWS_WATCH_MAX_INTERVAL for the others, whose links the leader already took (a big
+sitemap). Without enough history (fewer than 3 publications) there is no target: halve and
+grow between the bounds.
+
+No interval is ever shorter than NEWS_WATCH_MIN_INTERVAL, the source's `min_interval` or its
+host's robots.txt `Crawl-delay`; a `Retry-After` or a failure pushes the next poll back. One
+row per entry point in the table `watch_schedule`, written within a second of every poll, so
+a restart (even after SIGKILL) resumes the schedule; the memory is one small record per entry point and one
+number per source, however long it runs.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import statistics
 import time
@@ -27,10 +36,14 @@ from crawler.sources import Source
 
 TABLE = "watch_schedule"
 SHORTEN, LENGTHEN = 0.5, 1.5
-# A first interval per kind: a big sitemap starts slower than a feed (it is costlier to fetch).
+# What polling an entry point costs, by kind: a sitemap lists days of articles, a feed the last
+# few. Within a source, an entry point's bounds and target are multiplied by its cost over the
+# cheapest one's: with a feed, a sitemap is polled at most every 4 x NEWS_WATCH_MIN_INTERVAL.
 KIND_FACTOR = {"feed": 1, "url": 1, "listing": 2, "sitemap": 4}
 # A poll that neither answered nor failed in this long is given up (a lost request).
 IN_FLIGHT_LIMIT = 300.0
+# How long a source's target interval is kept before the archive is asked again (seconds).
+TARGET_TTL = 300.0
 
 
 @dataclass
@@ -46,6 +59,7 @@ class Entry:
     not_modified: int = 0
     new_items: int = 0
     failures: int = 0  # in a row
+    last_new: float = 0.0  # when a poll last brought new articles
 
 
 class Schedule:
@@ -63,8 +77,10 @@ class Schedule:
         self.db.execute(
             f"CREATE TABLE IF NOT EXISTS {TABLE} (url TEXT PRIMARY KEY, source TEXT, kind TEXT,"
             " interval REAL, next_poll REAL, last_poll REAL, last_status INTEGER, polls INTEGER,"
-            " not_modified INTEGER, new_items INTEGER, failures INTEGER)"
+            " not_modified INTEGER, new_items INTEGER, failures INTEGER, last_new REAL)"
         )
+        self.targets: dict[str, tuple[float, float | None]] = {}  # source -> (when, target)
+        self.dirty: set[str] = set()  # entry points changed since the last save
         self.entries = self._load()
 
     # --- state -------------------------------------------------------------------
@@ -75,31 +91,58 @@ class Schedule:
         entries = {}
         now = self.clock()
         for source in self.sources.values():
-            learned = self.learned_interval(source.name)
+            start = self.target(source.name) or self.min_interval
             for kind, urls in (("feed", source.feeds), ("sitemap", source.sitemaps),
                                ("listing", source.listings), ("url", source.urls)):  # fmt: skip
                 for url in urls:
                     entry = stored.get(url)
                     if entry is None or entry.source != source.name:
-                        first = min(self.max_interval, learned * KIND_FACTOR[kind])
-                        entry = Entry(url, source.name, kind, first, now)
+                        entry = Entry(url, source.name, kind, start, now)
+                        entry.interval = min(self.max_interval, start * self.cost(entry, source))
                     entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
                     entries[url] = entry
         return entries
 
     def _save(self, entry: Entry) -> None:
-        row = asdict(entry)
-        self.db.execute(
-            f"INSERT OR REPLACE INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-            list(row.values()),
-        )
+        self.dirty.add(entry.url)
+
+    def save(self) -> None:
+        """Write the entry points polled since the last save, in one transaction.
+
+        The caller picks the moment: in the crawl process the store pipeline keeps a write
+        transaction open between its commits, and a write from this connection in the same
+        thread would wait for it for ever (`database is locked`); the spider saves right
+        after it has the pipeline commit.
+        """
+        if not self.dirty:
+            return
+        rows = [asdict(self.entries[url]) for url in self.dirty]
+        names = list(rows[0])
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO {TABLE} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [list(row.values()) for row in rows],
+            )
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        self.dirty.clear()
 
     def close(self) -> None:
+        self.save()
         self.db.close()
 
-    def learned_interval(self, source: str) -> float:
-        """Half the median gap between the source's last publications, within the bounds
-        (the maximum when the archive knows too little of it)."""
+    def target(self, source: str) -> float | None:
+        """The source's target interval, from its recent publication times (None: too few)."""
+        now = self.clock()
+        cached = self.targets.get(source)
+        if cached is None or now - cached[0] > TARGET_TTL:
+            cached = self.targets[source] = (now, self._learn(source, now))
+        return cached[1]
+
+    def _learn(self, source: str, now: float) -> float | None:
         try:
             rows = self.db.execute(
                 "SELECT published FROM articles WHERE source = ? AND published IS NOT NULL"
@@ -107,7 +150,7 @@ class Schedule:
                 [source],
             ).fetchall()
         except sqlite3.OperationalError:  # no articles table yet: a new archive
-            return self.max_interval
+            return None
         moments = []
         for (value,) in rows:
             try:
@@ -115,16 +158,32 @@ class Schedule:
             except (TypeError, ValueError):
                 continue
         gaps = [a - b for a, b in zip(moments, moments[1:], strict=False) if a > b]
-        if len(gaps) < 3:
-            return self.max_interval
-        return min(self.max_interval, max(self.min_interval, statistics.median(gaps) / 2))
+        if len(gaps) < 2:
+            return None
+        gap = max(statistics.median(gaps), now - moments[0])  # a silent source slows down
+        return min(self.max_interval, max(self.min_interval, math.sqrt(gap * self.min_interval / 2)))
+
+    def _is_leader(self, entry: Entry) -> bool:
+        """Whether the entry point is the one of its source that last brought something new."""
+        last = max((e.last_new for e in self.entries.values() if e.source == entry.source), default=0.0)
+        return entry.last_new > 0 and entry.last_new == last
+
+    def cost(self, entry: Entry, source: Source | None = None) -> float:
+        """The entry point's cost over that of its source's cheapest entry point (1 for it)."""
+        source = source or self.sources.get(entry.source)
+        if source is None:
+            return 1.0
+        kinds = [kind for kind, urls in (("feed", source.feeds), ("sitemap", source.sitemaps),
+                 ("listing", source.listings), ("url", source.urls)) if urls]  # fmt: skip
+        return KIND_FACTOR[entry.kind] / min(KIND_FACTOR[kind] for kind in kinds)
 
     def floor(self, entry: Entry) -> float:
-        """The shortest interval allowed: the setting, the source's min_interval, the Crawl-delay."""
+        """The shortest interval allowed: the setting (times the cost), the source's
+        min_interval, the Crawl-delay."""
         source = self.sources.get(entry.source)
         own = getattr(source, "min_interval", None) or 0.0
         host = (urlsplit(entry.url).hostname or "").lower()
-        return max(self.min_interval, own, self.host_delay.get(host, 0.0))
+        return max(self.min_interval * self.cost(entry), own, self.host_delay.get(host, 0.0))
 
     def set_crawl_delay(self, host: str, delay: float | None) -> None:
         self.host_delay[host.lower()] = float(delay or 0.0)
@@ -163,10 +222,15 @@ class Schedule:
             entry.not_modified += 1
         if new_items:
             entry.new_items += new_items
-            learned = self.learned_interval(entry.source)
-            entry.interval = min(entry.interval * SHORTEN, learned)
+            entry.last_new = now
+            target = self._learn(entry.source, now)
+            self.targets.pop(entry.source, None)  # learn again at the next poll, with this batch stored
+            ceiling = target * self.cost(entry) if target else self.max_interval
+            entry.interval = min(entry.interval * SHORTEN, ceiling)
         else:
-            entry.interval = entry.interval * LENGTHEN
+            target = self.target(entry.source) if self._is_leader(entry) else None
+            ceiling = target * self.cost(entry) if target else self.max_interval
+            entry.interval = min(entry.interval * LENGTHEN, ceiling)
         entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
         entry.next_poll = now + entry.interval
         self._save(entry)
@@ -177,6 +241,7 @@ class Schedule:
         entry = self.entries.get(url)
         if entry is not None and new_items:
             entry.new_items += new_items
+            entry.last_new = self.clock()
             entry.interval = max(self.floor(entry), entry.interval * SHORTEN)
             entry.next_poll = min(entry.next_poll, entry.last_poll + entry.interval)
             self._save(entry)

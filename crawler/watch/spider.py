@@ -81,6 +81,9 @@ class WatchSpider(NewsSpider):
             idle = engine.spider_is_idle()
             if idle:
                 self._settle(validators=True)
+            elif self.schedule.dirty:
+                self._settle_store()  # the store's transaction ends before the schedule writes
+            self.schedule.save()
             self._export_if_stored(idle)
             for entry in self.schedule.due():
                 self.schedule.sent(entry.url)
