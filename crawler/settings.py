@@ -162,6 +162,11 @@ NEWS_WATCH_TICK = 1.0
 NEWS_WATCH_EXPORT_WAIT = 5.0
 # How long watch keeps a host's robots.txt before reading it again (seconds; 1 hour to 1 day).
 NEWS_WATCH_ROBOTS_TTL = 6 * 3600
+# WebSub (crawler/watch/websub.py): the public URL at which hubs reach watch's callback (empty: no
+# WebSub), the address watch listens on for it (behind a reverse proxy), and the lease asked for.
+NEWS_WEBSUB_CALLBACK = ""
+NEWS_WEBSUB_LISTEN = "127.0.0.1:8089"
+NEWS_WEBSUB_LEASE = 86400
 
 # --- Logs of `newsdao` commands ---------------------------------------------
 # Where `newsdao crawl`, `update`, `probe`, `sources --check` and `ingest` write Scrapy's log unless

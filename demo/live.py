@@ -8,9 +8,10 @@ the crawler's intervals by it shows an hour of publishing in minutes; dates stay
 `backlog` hours of stories, evenly spaced at each rate, are there from the start (what a
 source's archive and feed already hold). `publish(outlet)` adds an article now (tests).
 Like demo/server.py it sends ETag and Last-Modified and answers conditional requests with
-304; `crawl_delay` puts a Crawl-delay in robots.txt, `unavailable(outlet, seconds)` answers
-that outlet's feed and sitemap with 503 and a Retry-After for that long. `requests` logs every request
-(a Hit: path, status, real time, conditional or not, User-Agent, port).
+304; `crawl_delay` puts a Crawl-delay in robots.txt, `hub` a WebSub hub in the feeds;
+`unavailable(outlet, seconds)` answers that outlet's feed and sitemap with 503 and a
+Retry-After for that long. `requests` logs every request (a Hit: path, status, real time,
+conditional or not, User-Agent, port).
 
     python -m demo.live --rates busy=60,steady=20,slow=6,quiet=2 --speed 1
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -59,11 +61,13 @@ class Article:
 
 class LiveSite:
     def __init__(self, rates: dict[str, float], speed: float = 1.0, seed: int = 28,
-                 clock=time.time, crawl_delay: float | None = None, backlog: float = 0):  # fmt: skip
+                 clock=time.time, crawl_delay: float | None = None, backlog: float = 0,
+                 hub: str | None = None):  # fmt: skip
         self.rates = dict(rates)
         self.speed = speed
         self.clock = clock
         self.crawl_delay = crawl_delay
+        self.hub = hub  # a WebSub hub the feeds advertise
         self.started = clock()
         self.random = random.Random(seed)
         self.lock = threading.Lock()
@@ -169,9 +173,14 @@ class LiveSite:
             f"<description>{escape(a.body[0][:120])}</description></item>"
             for a in reversed(articles)
         )
+        hub = ""
+        if self.hub:
+            hub = f'<atom:link rel="hub" href="{escape(self.hub)}"/>'
+            hub += f'<atom:link rel="self" href="{base}/{outlet}/rss.xml"/>'
         return (
-            '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>{outlet}</title><link>{base}/{outlet}/</link><description>{outlet}</description>"
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+            f"{hub}<title>{outlet}</title><link>{base}/{outlet}/</link><description>{outlet}</description>"
             f"{items}</channel></rss>"
         ).encode()
 
@@ -244,10 +253,19 @@ class LiveHandler(BaseHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A crawler that hangs up (a stopped process) is no error of the site's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def start(site: LiveSite, port: int = 0) -> ThreadingHTTPServer:
     """Serve the live site on 127.0.0.1:port (0: a free port) in a daemon thread."""
     handler = type("Handler", (LiveHandler,), {"site": site})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = QuietServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -4,14 +4,23 @@ Retry-After obeyed, SIGTERM, and the lock it shares with `update`."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import re
+import secrets
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import feedparser
 import pytest
@@ -112,7 +121,7 @@ def test_the_source_pace_in_the_archive_sets_the_target_and_the_leading_entry_po
     plan.targets.clear()
     for _ in range(5):
         plan.polled(FEED, 304, 0)
-    assert plan.entries[FEED].interval == pytest.approx(math.sqrt(3660 * 15))
+    assert plan.entries[FEED].interval == pytest.approx(math.sqrt(3660 / 2 * 15))
 
 
 # --- the real process ----------------------------------------------------------------------
@@ -121,19 +130,23 @@ def test_the_source_pace_in_the_archive_sets_the_target_and_the_leading_entry_po
 class Watch:
     """A live site and a `scrapy watch` process polling it fast (sub-second intervals)."""
 
-    def __init__(self, folder: Path, site: live.LiveSite, *extra: str, min_interval=None):
+    def __init__(self, folder: Path, site: live.LiveSite, *extra: str):
         self.site = site
         self.server = live.start(site)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.sources = folder / "sources.toml"
-        self.sources.write_text(live.sources_toml(self.base, site.rates, min_interval), encoding="utf-8")
+        self.sources.write_text(live.sources_toml(self.base, site.rates), encoding="utf-8")
         self.db, self.out, self.log = folder / "news.db", folder / "out", folder / "watch.log"
         self.settings = ["-s", f"NEWS_SOURCES_FILE={self.sources}", "-s", f"NEWS_DB_PATH={self.db}"]
+        self.extra = extra
+        self.start()
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scrapy", "watch", *self.settings, "-o", str(self.out),
              "-s", "NEWS_WATCH_MIN_INTERVAL=0.5", "-s", "NEWS_WATCH_MAX_INTERVAL=2",
              "-s", "NEWS_WATCH_TICK=0.1", "-s", "NEWS_EXTRACT_WORKERS=0", "-s", f"LOG_FILE={self.log}",
-             *extra],
+             *self.extra],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
 
@@ -172,8 +185,8 @@ class Watch:
 def watch(tmp_path):
     made = []
 
-    def start(site, *extra, **kwargs):
-        made.append(Watch(tmp_path, site, *extra, **kwargs))
+    def start(site, *extra):
+        made.append(Watch(tmp_path, site, *extra))
         return made[-1]
 
     yield start
@@ -265,5 +278,107 @@ def test_update_refuses_to_run_while_watch_holds_the_archive(watch):
     assert "`watch` is running" in result.stderr and str(running.process.pid) in result.stderr
     second = run_scrapy("watch", *running.settings, "-o", str(running.out))
     assert second.returncode == 3 and "another watch is running" in second.stderr
+    code, _, err, _ = running.stop()
+    assert code == 0, err[-3000:]
+
+
+@pytest.mark.slow
+def test_after_sigkill_nothing_stored_is_lost_and_a_restart_resumes(watch):
+    site = live.LiveSite({"busy": 0})
+    first = [site.publish("busy") for _ in range(3)]
+    running = watch(site)
+    for article in first:
+        running.wait_for(article.title)
+    time.sleep(1)  # a few unchanged polls recorded
+    running.process.kill()
+    running.process.communicate()
+    with Archive(running.db) as archive:
+        assert archive.integrity_check() == ["ok"]
+        assert {row["title"] for row in archive.iter_all()} == {a.title for a in first}
+    polled = stored_schedule(running.db)[f"{running.base}/busy/rss.xml"]
+    assert polled.polls >= 2 and polled.not_modified >= 1
+
+    running.start()  # the same site, archive and export folder
+    fresh = site.publish("busy")
+    running.wait_for(fresh.title)
+    articles = [hit.path for hit in site.requests if "/articles/" in hit.path]
+    assert len(articles) == len(set(articles)) == 4  # nothing stored was fetched again
+    code, _, err, _ = running.stop()
+    assert code == 0, err[-3000:]
+
+
+class Hub:
+    """A WebSub hub on 127.0.0.1: takes subscriptions and verifies intent as a real hub does."""
+
+    def __init__(self):
+        self.subscriptions: list[dict[str, str]] = []
+        self.verified: list[bool] = []
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                fields = dict(parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+                hub.subscriptions.append(fields)
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                threading.Thread(target=hub.verify, args=(fields,), daemon=True).start()
+
+            def log_message(self, format, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hub"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def verify(self, fields: dict[str, str]) -> None:
+        challenge = secrets.token_hex(8)
+        query = urlencode({"hub.mode": "subscribe", "hub.topic": fields["hub.topic"],
+                           "hub.challenge": challenge, "hub.lease_seconds": "600"})  # fmt: skip
+        with urllib.request.urlopen(f"{fields['hub.callback']}?{query}", timeout=10) as answer:
+            self.verified.append(answer.read().decode() == challenge)
+
+    def push(self, body: bytes, secret: str | None = None) -> int:
+        fields = self.subscriptions[-1]
+        digest = hmac.new((secret or fields["hub.secret"]).encode(), body, hashlib.sha256).hexdigest()
+        request = urllib.request.Request(
+            fields["hub.callback"], data=body, headers={"X-Hub-Signature": f"sha256={digest}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+
+@pytest.mark.slow
+def test_websub_subscribes_verifies_and_polls_on_a_signed_push_only(watch):
+    hub = Hub()
+    site = live.LiveSite({"busy": 0}, hub=hub.url)
+    first = site.publish("busy")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    running = watch(
+        site, "-s", "NEWS_WATCH_MIN_INTERVAL=60", "-s", "NEWS_WATCH_MAX_INTERVAL=120",
+        "-s", f"NEWS_WEBSUB_CALLBACK=http://127.0.0.1:{port}/websub", "-s", f"NEWS_WEBSUB_LISTEN=127.0.0.1:{port}",
+    )  # fmt: skip
+    running.wait_for(first.title)
+    deadline = time.monotonic() + 15
+    while not hub.verified and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert hub.verified == [True]  # subscribed once, and the challenge was echoed
+    (fields,) = hub.subscriptions
+    assert fields["hub.mode"] == "subscribe" and fields["hub.topic"] == f"{running.base}/busy/rss.xml"
+    assert len(fields["hub.secret"]) >= 20
+
+    polls = lambda: sum(1 for hit in site.requests if hit.path == "/busy/rss.xml")  # noqa: E731
+    before = polls()
+    fresh = site.publish("busy")
+    assert hub.push(b"<rss/>", secret="not-the-secret") == 403  # a forged push is refused
+    time.sleep(1.5)
+    assert polls() == before  # and polls nothing (the next poll is a minute away)
+    assert hub.push(b"<rss/>") == 202
+    assert running.wait_for(fresh.title, timeout=10) < 10  # the signed push made it poll at once
     code, _, err, _ = running.stop()
     assert code == 0, err[-3000:]

@@ -1,23 +1,23 @@
 """When to poll each entry point next, learned from what it gave, kept in the archive.
 
 Two things are learned. From the archive, each source's pace: the median gap between its
-recent publications (longer when it has been silent for longer), which gives the source's
+recent publications (longer after a silence of more than twice that), which gives the source's
 *target* interval sqrt(gap x NEWS_WATCH_MIN_INTERVAL / 2): polling frequency in proportion to
 the square root of the publishing rate is what minimises the mean delay for a given number of
 requests, so a source publishing every minute is polled every 30 s and one publishing every
 half hour every 3 minutes, not every 15. From each entry point's own polls: one that brings
-new articles is polled sooner (its interval halves, to the target at most); one that brings
-nothing (a 304, or a 200 whose links are all stored already) later (x1.5), up to the target
-for the source's *leader* (the entry point that last brought something new: usually the feed)
-and up to NEWS_WATCH_MAX_INTERVAL for the others, whose links the leader already took (a big
-sitemap). Without enough history (fewer than 3 publications) there is no target: halve and
-grow between the bounds.
+new articles is polled sooner (at the target; at half its interval when there is none); one
+that brings nothing (a 304, or a 200 whose links are all stored already) later (x1.5), up to
+the target for the source's *leader* (the entry point that last brought something new:
+usually the feed) and up to NEWS_WATCH_MAX_INTERVAL for the others, whose links the leader
+already took (a big sitemap). Without enough history (fewer than 3 publications) there is no
+target: halve and grow between the bounds.
 
 No interval is ever shorter than NEWS_WATCH_MIN_INTERVAL, the source's `min_interval` or its
 host's robots.txt `Crawl-delay`; a `Retry-After` or a failure pushes the next poll back. One
 row per entry point in the table `watch_schedule`, written within a second of every poll, so
-a restart (even after SIGKILL) resumes the schedule; the memory is one small record per entry point and one
-number per source, however long it runs.
+a restart (even after SIGKILL) resumes the schedule; the memory is one small record per entry
+point and one number per source, however long it runs.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ class Schedule:
         gaps = [a - b for a, b in zip(moments, moments[1:], strict=False) if a > b]
         if len(gaps) < 2:
             return None
-        gap = max(statistics.median(gaps), now - moments[0])  # a silent source slows down
+        gap = max(statistics.median(gaps), (now - moments[0]) / 2)  # a long silence slows it down
         return min(self.max_interval, max(self.min_interval, math.sqrt(gap * self.min_interval / 2)))
 
     def _is_leader(self, entry: Entry) -> bool:
@@ -225,8 +225,9 @@ class Schedule:
             entry.last_new = now
             target = self._learn(entry.source, now)
             self.targets.pop(entry.source, None)  # learn again at the next poll, with this batch stored
-            ceiling = target * self.cost(entry) if target else self.max_interval
-            entry.interval = min(entry.interval * SHORTEN, ceiling)
+            # Back to the source's pace (not below: a burst would cost requests), or halved
+            # when the pace is not known yet.
+            entry.interval = target * self.cost(entry) if target else entry.interval * SHORTEN
         else:
             target = self.target(entry.source) if self._is_leader(entry) else None
             ceiling = target * self.cost(entry) if target else self.max_interval
@@ -245,6 +246,16 @@ class Schedule:
             entry.interval = max(self.floor(entry), entry.interval * SHORTEN)
             entry.next_poll = min(entry.next_poll, entry.last_poll + entry.interval)
             self._save(entry)
+
+    def pushed(self, url: str) -> None:
+        """A WebSub push says the entry point changed: poll it now, or as soon as the source's
+        min_interval and Crawl-delay allow (a failing one keeps its back-off and Retry-After)."""
+        entry = self.entries.get(url)
+        if entry is not None and not entry.failures:
+            source = self.sources.get(entry.source)
+            host = (urlsplit(entry.url).hostname or "").lower()
+            wait = max(getattr(source, "min_interval", None) or 0.0, self.host_delay.get(host, 0.0))
+            entry.next_poll = min(entry.next_poll, max(self.clock(), entry.last_poll + wait))
 
     def failed(self, url: str, retry_after: float | None = None) -> Entry | None:
         """A poll failed: wait twice as long per failure in a row (up to the maximum), and at

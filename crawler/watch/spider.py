@@ -23,6 +23,7 @@ from crawler.pipelines.store import StorePipeline
 from crawler.spiders.news import NewsSpider
 from crawler.store import Archive
 from crawler.watch.schedule import Schedule
+from crawler.watch.websub import WebSub
 
 
 class WatchSpider(NewsSpider):
@@ -44,6 +45,12 @@ class WatchSpider(NewsSpider):
         spider.stored_seen = 0  # articles stored (new or changed) when we last exported
         spider.unexported_since = None
         spider._ticker = task.LoopingCall(spider._tick)
+        spider.websub = None
+        if settings.get("NEWS_WEBSUB_CALLBACK"):
+            spider.websub = WebSub(
+                settings.get("NEWS_WEBSUB_CALLBACK"), spider.schedule.pushed,
+                lease=settings.getint("NEWS_WEBSUB_LEASE", 86400), agent=settings.get("USER_AGENT"),
+            )  # fmt: skip
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
@@ -57,6 +64,9 @@ class WatchSpider(NewsSpider):
         yield  # an async generator with nothing to start with: the tick sends the polls
 
     def _opened(self, spider):
+        if self.websub is not None:
+            port = self.websub.listen(self.settings.get("NEWS_WEBSUB_LISTEN"))
+            self.logger.info("WebSub callback listening on port %d", port)
         self._ticker.start(self.tick_seconds, now=True)
 
     def _idle(self, spider):
@@ -65,6 +75,8 @@ class WatchSpider(NewsSpider):
     def _closed(self, spider, reason):
         if self._ticker.running:
             self._ticker.stop()
+        if self.websub is not None:
+            self.websub.stop()
         self.extraction.close()
         # After SIGTERM, polls may have been cut short: their validators are not recorded,
         # so the next start asks for those entry points again.
@@ -181,6 +193,8 @@ class WatchSpider(NewsSpider):
             self.schedule.found_later(response.meta["watch_parent"], new)
 
     def parse_feed(self, response, source):
+        if self.websub is not None and response.status == 200 and response.meta.get("watch_entry"):
+            self.websub.offer(response.meta["watch_entry"], response.body)  # a hub: subscribe
         yield from self._polled(response, super().parse_feed(response, source))
 
     def parse_sitemap(self, response, source):
