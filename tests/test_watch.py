@@ -313,16 +313,20 @@ class Hub:
     def __init__(self):
         self.subscriptions: list[dict[str, str]] = []
         self.verified: list[bool] = []
+        self.published: list[str] = []  # hub.url of the pings from our own exports
         hub = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 fields = dict(parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
-                hub.subscriptions.append(fields)
-                self.send_response(202)
+                self.send_response(202 if fields.get("hub.mode") in ("subscribe", "publish") else 400)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                threading.Thread(target=hub.verify, args=(fields,), daemon=True).start()
+                if fields.get("hub.mode") == "publish":
+                    hub.published.append(fields["hub.url"])
+                elif fields.get("hub.mode") == "subscribe":
+                    hub.subscriptions.append(fields)
+                    threading.Thread(target=hub.verify, args=(fields,), daemon=True).start()
 
             def log_message(self, format, *args):
                 pass
@@ -352,7 +356,7 @@ class Hub:
 
 
 @pytest.mark.slow
-def test_websub_subscribes_verifies_and_polls_on_a_signed_push_only(watch):
+def test_websub_subscribes_verifies_polls_on_a_signed_push_only_and_pings_our_hub(watch):
     hub = Hub()
     site = live.LiveSite({"busy": 0}, hub=hub.url)
     first = site.publish("busy")
@@ -362,6 +366,7 @@ def test_websub_subscribes_verifies_and_polls_on_a_signed_push_only(watch):
     running = watch(
         site, "-s", "NEWS_WATCH_MIN_INTERVAL=60", "-s", "NEWS_WATCH_MAX_INTERVAL=120",
         "-s", f"NEWS_WEBSUB_CALLBACK=http://127.0.0.1:{port}/websub", "-s", f"NEWS_WEBSUB_LISTEN=127.0.0.1:{port}",
+        "-s", f"NEWS_WEBSUB_HUB={hub.url}", "-s", "NEWS_SITE_URL=https://news.example",
     )  # fmt: skip
     running.wait_for(first.title)
     deadline = time.monotonic() + 15
@@ -380,5 +385,11 @@ def test_websub_subscribes_verifies_and_polls_on_a_signed_push_only(watch):
     assert polls() == before  # and polls nothing (the next poll is a minute away)
     assert hub.push(b"<rss/>") == 202
     assert running.wait_for(fresh.title, timeout=10) < 10  # the signed push made it poll at once
+    deadline = time.monotonic() + 10
+    while hub.published.count("https://news.example/feeds/rss.xml") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert (
+        hub.published.count("https://news.example/feeds/rss.xml") == 2
+    )  # one ping per export that changed it
     code, _, err, _ = running.stop()
     assert code == 0, err[-3000:]

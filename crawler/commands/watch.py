@@ -15,6 +15,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
+from twisted.internet import threads
 
 from crawler import terminal
 from crawler.commands.crawl import check_sources
@@ -25,6 +26,7 @@ from crawler.sources import SourcesError
 from crawler.spiders.news import select_sources
 from crawler.store import Archive
 from crawler.watch.spider import WatchSpider
+from crawler.watch.websub import changed_feeds, ping_hub
 from exporters.run import export_all
 
 EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_EXPORT_FAILED = 0, 2, 3, 4
@@ -99,9 +101,19 @@ class Command(ScrapyCommand):
             return terminal.config_error(str(exc))
         options = export_options(settings, Path(opts.output or settings.get("NEWS_EXPORT_DIR")))
 
-        def export() -> int:
+        hub = settings.get("NEWS_WEBSUB_HUB")
+
+        def export(in_thread: bool = True) -> int:
             with Archive(db_path) as archive:
-                return len(export_all(archive, options).written)
+                result = export_all(archive, options)
+            changed = changed_feeds(result, options.out_dir) if hub else []
+            if changed:  # our hub tells our subscribers at once
+                agent = settings.get("USER_AGENT")
+                if in_thread:
+                    threads.deferToThread(ping_hub, hub, changed, agent)
+                else:
+                    ping_hub(hub, changed, agent)
+            return len(result.written)
 
         crawler = self.crawler_process.create_crawler(WatchSpider)
         self.crawler_process.crawl(crawler, export=export, **opts.spargs)
@@ -110,7 +122,7 @@ class Command(ScrapyCommand):
         self.crawler_process.start()
         stats = crawler.stats.get_stats() or {}
         try:
-            written = export()  # the batch stored while stopping
+            written = export(in_thread=False)  # the batch stored while stopping
         except Exception as exc:  # noqa: BLE001  reported, and turned into an exit code
             print(f"watch: the last export failed: {exc!r}", file=sys.stderr)
             return EXIT_EXPORT_FAILED

@@ -161,3 +161,25 @@ class WebSub(resource.Resource):
         self.on_push(sub.entry_url)
         request.setResponseCode(202)
         return b""
+
+
+def ping_hub(hub: str, urls: list[str], agent: str = "newsdao") -> None:
+    """Tell our own hub (NEWS_WEBSUB_HUB) that these feeds changed: one `hub.mode=publish` each.
+
+    Blocking: called in a thread while watch runs, directly after its last export.
+    """
+    for url in urls:
+        fields = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode()
+        request = urllib.request.Request(hub, data=fields, headers={"User-Agent": agent})
+        try:
+            with urllib.request.urlopen(request, timeout=10):  # noqa: S310  the operator's hub URL
+                pass
+        except OSError as exc:  # a hub that is down must not stop the watch: log, go on
+            logger.warning("WebSub: pinging %s for %s failed: %s", hub, url, exc)
+            return
+
+
+def changed_feeds(result, out_dir) -> list[str]:
+    """Published URLs of the feeds an export rewrote."""
+    written = {str(path) for path in result.written}
+    return [feed.url for feed in result.feeds if str(out_dir / feed.path) in written]
