@@ -13,7 +13,8 @@ Like demo/server.py it sends ETag and Last-Modified and answers conditional requ
 Retry-After for that long. `requests` logs every request (a Hit: path, status, real time,
 conditional or not, User-Agent, port).
 
-    python -m demo.live --rates busy=60,steady=20,slow=6,quiet=2 --speed 1
+    python -m demo.live --rates busy=60,steady=20,slow=6,quiet=2 [--speed 1] [--watch DIR]
+    make demo-live     # the same at speed 10, with `scrapy watch` on it into output/demo-live/
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -291,21 +295,41 @@ def main() -> None:
     parser.add_argument("--rates", default="busy=60,steady=20,slow=6,quiet=2",
                         help="outlet=articles per hour, comma-separated")  # fmt: skip
     parser.add_argument("--speed", type=float, default=1.0, help="rates multiplied by this")
+    parser.add_argument("--watch", metavar="DIR", type=Path, help="also run `scrapy watch` on it, into DIR")
     args = parser.parse_args()
     rates = {k: float(v) for k, v in (pair.split("=") for pair in args.rates.split(","))}
-    site = LiveSite(rates, speed=args.speed)
+    site = LiveSite(rates, speed=args.speed, backlog=1)
     server = start(site, args.port)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    print(
-        f"Live site on {base}/ ({', '.join(f'{k} {v:g}/h' for k, v in rates.items())}, speed {args.speed:g})"
-    )
-    print("Sources file for it:\n")
-    print(sources_toml(base, rates))
+    outlets = ", ".join(f"{k} {v:g}/h" for k, v in rates.items())
+    print(f"Live site on {base}/ ({outlets}, speed {args.speed:g})")
+    watch = None
+    if args.watch:
+        args.watch.mkdir(parents=True, exist_ok=True)
+        sources = args.watch / "sources.toml"
+        sources.write_text(sources_toml(base, rates), encoding="utf-8")
+        scale = ["-s", f"NEWS_WATCH_MIN_INTERVAL={30 / args.speed}"]
+        scale += ["-s", f"NEWS_WATCH_MAX_INTERVAL={900 / args.speed}"]
+        watch = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "watch", "-s", f"NEWS_SOURCES_FILE={sources}",
+             "-s", f"NEWS_DB_PATH={args.watch / 'news.db'}", "-o", str(args.watch / "site"),
+             "-s", f"LOG_FILE={args.watch / 'watch.log'}", *scale],
+            cwd=Path(__file__).resolve().parents[1],
+        )  # fmt: skip
+        print(f"scrapy watch: feeds in {args.watch / 'site' / 'feeds'}, log in {args.watch / 'watch.log'}.")
+        print("`scrapy sources` with the same -s settings shows its schedule. Ctrl-C stops both.")
+    else:
+        print("Sources file for it:\n")
+        print(sources_toml(base, rates))
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         pass
+    finally:
+        if watch is not None:
+            watch.send_signal(signal.SIGTERM)
+            watch.wait(60)
 
 
 if __name__ == "__main__":
