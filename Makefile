@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-quick lint clean tools
+.PHONY: demo demo-live test test-quick lint clean tools
 
 # Create the virtual environment and install the project (again when pyproject.toml changes).
 $(STAMP): pyproject.toml
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 # Serve the bundled demo site on 127.0.0.1, crawl it, export feeds and posts, print the paths.
 demo: $(STAMP)
 	$(BIN)/python demo/run.py
+
+# A live demo site whose outlets publish over time (rates x10), and `scrapy watch` on it; Ctrl-C stops.
+demo-live: $(STAMP)
+	$(BIN)/python -m demo.live --speed 10 --watch output/demo-live
 
 # Servers and tools the tests use, from Debian's packages where missing (as root, with apt-get).
 # Where they cannot be installed their tests skip, except under CI=true, where they fail.

@@ -20,7 +20,7 @@ from pathlib import Path
 import crawler
 import exporters
 
-COMMANDS = ("crawl", "update", "export", "probe", "sources", "search", "ingest", "settings")
+COMMANDS = ("crawl", "update", "watch", "export", "probe", "sources", "search", "ingest", "settings")
 STARTER = Path(crawler.__file__).parent / "starter"
 JEKYLL_SITE = Path(exporters.__file__).parent / "jekyll_site"
 

@@ -1,4 +1,7 @@
-"""One update at a time: an exclusive `flock` on a lock file, released by the kernel.
+"""One update (or watch) at a time: an exclusive `flock` on a lock file, released by the kernel.
+
+The holder writes its pid and its command (`update`, `watch`) in the file, so a refused
+run can say which holds the archive.
 
 A run that is killed leaves no lock behind: the kernel drops the lock with the process, so
 there is no stale pid file to clean up.
@@ -16,8 +19,9 @@ class AlreadyRunning(RuntimeError):
 
 
 class RunLock:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, command: str = "update"):
         self.path = Path(path)
+        self.command = command
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -26,11 +30,13 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+            pid, _, command = os.read(fd, 64).decode("ascii", "replace").strip().partition(" ")
             os.close(fd)
-            raise AlreadyRunning(f"another update is running (pid {holder}, lock {self.path})") from None
+            command = command or "update"  # lock files written before the command was recorded
+            who = f"another {command}" if command == self.command else f"`{command}`"
+            raise AlreadyRunning(f"{who} is running (pid {pid or '?'}, lock {self.path})") from None
         os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode("ascii"))
+        os.write(fd, f"{os.getpid()} {self.command}".encode("ascii"))
         self._fd = fd
 
     def release(self) -> None:

@@ -156,6 +156,26 @@ NEWS_REDIS_PREFIX = "newsdao"
 # a crawler that starts late joins it (and ends) instead of starting the next run.
 NEWS_REDIS_CRAWLER_TIMEOUT = 30
 
+# --- `scrapy watch`: the crawl that never stops (crawler/watch/, README "Breaking news: watch") ---
+# Shortest and longest time between two polls of one entry point (seconds): a source that publishes
+# often is polled every NEWS_WATCH_MIN_INTERVAL, a quiet one backs off to NEWS_WATCH_MAX_INTERVAL.
+# A source's `min_interval`, robots.txt Crawl-delay and Retry-After are never undercut.
+NEWS_WATCH_MIN_INTERVAL = 30
+NEWS_WATCH_MAX_INTERVAL = 900
+# How often (seconds) watch looks for due polls and for a finished batch to export.
+NEWS_WATCH_TICK = 1.0
+# Longest a stored article waits for the export while other polls keep the crawl busy (seconds).
+NEWS_WATCH_EXPORT_WAIT = 5.0
+# How long watch keeps a host's robots.txt before reading it again (seconds; 1 hour to 1 day).
+NEWS_WATCH_ROBOTS_TTL = 6 * 3600
+# WebSub (crawler/watch/websub.py): the public URL at which hubs reach watch's callback (empty: no
+# WebSub), the address watch listens on for it (behind a reverse proxy), and the lease asked for.
+NEWS_WEBSUB_CALLBACK = ""
+NEWS_WEBSUB_LISTEN = "127.0.0.1:8089"
+NEWS_WEBSUB_LEASE = 86400
+# Our own hub (empty: none): watch pings it (hub.mode=publish) for each feed an export rewrote.
+NEWS_WEBSUB_HUB = ""
+
 # --- Logs of `newsdao` commands ---------------------------------------------
 # Where `newsdao crawl`, `update`, `probe`, `sources --check` and `ingest` write Scrapy's log unless
 # LOG_FILE, --logfile or --loglevel says otherwise, so that the terminal (and cron's mail) shows only

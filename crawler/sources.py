@@ -44,6 +44,8 @@ class Source:
     max_refetch_per_run: int | None = None
     # Entry points whose kind (feed, sitemap or page) is found from the response: -a url=.
     urls: tuple[str, ...] = ()
+    # Shortest time between two polls of one entry point by `scrapy watch`, in seconds (None: no own limit).
+    min_interval: float | None = None
 
     @property
     def entry_points(self) -> tuple[str, ...]:
@@ -61,7 +63,7 @@ class Source:
 KNOWN_KEYS = {
     "name", "enabled", "feeds", "sitemaps", "listings", "article_pattern", "allowed_domains",
     "language", "timezone", "date_order", "default_category", "categories", "selectors",
-    "full_text", "max_age_days", "max_new_per_run", "max_refetch_per_run",
+    "full_text", "max_age_days", "max_new_per_run", "max_refetch_per_run", "min_interval",
 }  # fmt: skip
 
 
@@ -166,11 +168,17 @@ def _parse_source(entry: object) -> Source:
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise SourcesError(f"field {key!r}: must be a whole number >= 0")
         budgets[key] = value
+    min_interval = entry.get("min_interval")
+    if min_interval is not None and (
+        not isinstance(min_interval, int | float) or isinstance(min_interval, bool) or min_interval < 0
+    ):
+        raise SourcesError("field 'min_interval': must be a number of seconds >= 0")
     return Source(
         name=name, feeds=feeds, sitemaps=sitemaps, listings=listings, article_pattern=pattern,
         allowed_domains=domains, language=language, timezone=timezone,
         date_order=date_order, default_category=default_category, categories=categories,
         selectors=selectors, enabled=enabled, full_text=full_text, **budgets,
+        min_interval=None if min_interval is None else float(min_interval),
     )  # fmt: skip
 
 

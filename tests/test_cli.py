@@ -54,7 +54,7 @@ def test_help_lists_every_command(tmp_path):
     result = newsdao("--help", cwd=tmp_path)
     assert result.returncode == 0
     listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")]
-    assert listed == ["init", "crawl", "update", "export", "probe", "sources", "search", "ingest", "settings"]
+    assert listed == ["init", "crawl", "update", "watch", "export", "probe", "sources", "search", "ingest", "settings"]
     unknown = newsdao("crwal", cwd=tmp_path)
     assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1 and "'crwal'" in unknown.stderr
 

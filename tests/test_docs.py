@@ -29,7 +29,9 @@ def test_every_project_setting_is_in_the_readme(name):
     assert f"`{name}`" in README
 
 
-@pytest.mark.parametrize("command", ["crawl news", "export", "list", "update", "probe", "sources", "search", "ingest"])
+@pytest.mark.parametrize(
+    "command", ["crawl news", "export", "list", "update", "watch", "probe", "sources", "search", "ingest"]
+)
 def test_every_command_is_in_the_readme(command):
     assert f"scrapy {command}" in README
 

@@ -51,6 +51,10 @@ BAD = {
         'feeds = ["https://a.example/rss"]\ntimezone = "Mars/Olympus"',
         "source 'bad': field 'timezone': unknown time zone 'Mars/Olympus'",
     ),
+    "negative min_interval": (
+        'feeds = ["https://a.example/rss"]\nmin_interval = -5',
+        "source 'bad': field 'min_interval': must be a number of seconds >= 0",
+    ),
 }
 
 

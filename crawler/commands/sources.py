@@ -18,6 +18,7 @@ from crawler.health import CheckSpider, EntryCheck, source_states
 from crawler.progress import Progress
 from crawler.sources import SourcesError, load_sources
 from crawler.store import Archive
+from crawler.watch.schedule import schedule_lines
 
 
 class Command(ScrapyCommand):
@@ -84,6 +85,8 @@ class Command(ScrapyCommand):
         warnings = [(s.source.name, w) for s in states for w in s.warnings]
         for name, warning in warnings:
             print(f"warning: {name}: {warning}")
+        for line in schedule_lines(sources, db_path, zone):  # what `scrapy watch` will do next
+            print(line)
         enabled = sum(1 for s in states if s.source.enabled)
         print(
             f"sources: {len(states)} in {path} ({enabled} enabled), {sum(s.stored for s in states)} articles"

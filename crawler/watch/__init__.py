@@ -1,0 +1,1 @@
+"""`scrapy watch`: the crawl that never stops (crawler/commands/watch.py)."""
