@@ -106,7 +106,7 @@ class WatchSpider(NewsSpider):
 
     def _poll(self, entry) -> scrapy.Request:
         source = self.sources[entry.source]
-        callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap,
+        callback = {"feed": self.parse_entry, "sitemap": self.parse_entry,
                     "listing": self.parse_listing, "url": self.parse_any}[entry.kind]  # fmt: skip
         request = self._entry(entry.url, callback, source)
         request.meta["watch_entry"] = entry.url
@@ -192,13 +192,11 @@ class WatchSpider(NewsSpider):
         elif response.meta.get("watch_parent"):
             self.schedule.found_later(response.meta["watch_parent"], new)
 
-    def parse_feed(self, response, source):
+    def parse_entry(self, response, source):
+        """A feed or sitemap poll (read as what parsing says it is); a feed's hub is subscribed to."""
         if self.websub is not None and response.status == 200 and response.meta.get("watch_entry"):
             self.websub.offer(response.meta["watch_entry"], response.body)  # a hub: subscribe
-        yield from self._polled(response, super().parse_feed(response, source))
-
-    def parse_sitemap(self, response, source):
-        yield from self._polled(response, super().parse_sitemap(response, source))
+        yield from self._polled(response, super().parse_entry(response, source))
 
     def parse_listing(self, response, source):
         yield from self._polled(response, super().parse_listing(response, source))
