@@ -28,7 +28,9 @@ class RunLock:
         except BlockingIOError:
             holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
             os.close(fd)
-            raise AlreadyRunning(f"another update is running (pid {holder}, lock {self.path})") from None
+            raise AlreadyRunning(
+                f"another crawl or update is running (pid {holder}, lock {self.path})"
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode("ascii"))
         self._fd = fd

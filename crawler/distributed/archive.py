@@ -129,14 +129,16 @@ class RedisArchive:
             self.server.rpush(self.keys.items, message("validators", validators=validators))
 
 
-def record_run(settings, started: datetime, finished: datetime, runs: list, exit_code: int) -> None:
+def record_run(
+    settings, started: datetime, finished: datetime, runs: list, exit_code: int, outcome: str | None = None
+) -> None:
     """Add a `scrapy update` to the run history: in the archive, or through the ingest with REDIS_URL."""
     if redis_enabled(settings):
         run = message(
             "run", started=started.isoformat(), finished=finished.isoformat(), exit_code=exit_code,
-            sources={run.name: run.counts for run in runs},
+            outcome=outcome, sources={run.name: run.counts for run in runs},
         )  # fmt: skip
         redis_client(settings).rpush(keys_from_settings(settings).items, run)
         return
     with Archive(settings.get("NEWS_DB_PATH")) as archive:
-        archive.record_run(started, finished, runs, exit_code)
+        archive.record_run(started, finished, runs, exit_code, outcome)

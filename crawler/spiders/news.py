@@ -313,6 +313,9 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         reason, detail, level = failure_reason(failure)
         self.crawler.stats.inc_value(f"news/failed/{reason}")
+        if request.meta.get("source"):  # why a source failed, for the run summary (crawler/runs.py)
+            kind = "entry_failed" if what == "Entry point" else "failed"
+            self._count(request.meta["source"], f"{kind}/{reason}")
         if what == "Article" and request.meta.get("source"):
             self._count(request.meta["source"], "errors")
             first = discovery.clean_link((request.meta.get("redirect_urls") or [request.url])[0])
@@ -534,8 +537,10 @@ def failure_reason(failure) -> tuple[str, str, int]:
         return "too_large", "larger than DOWNLOAD_MAXSIZE", logging.WARNING
     if isinstance(exc, DownloadTimeoutError) or failure.check(TimeoutError):
         return "timeout", "no complete answer within DOWNLOAD_TIMEOUT", logging.WARNING
-    if isinstance(exc, DownloadConnectionRefusedError | CannotResolveHostError):
-        return "connection", str(exc)[:200] or type(exc).__name__, logging.WARNING
+    if isinstance(exc, DownloadConnectionRefusedError):
+        return "refused", str(exc)[:200] or "connection refused", logging.WARNING
+    if isinstance(exc, CannotResolveHostError):
+        return "dns", str(exc)[:200] or "DNS lookup failed", logging.WARNING
     if isinstance(exc, ResponseDataLossError):
         return "data_loss", "the connection closed before the body was complete", logging.WARNING
     return "other", f"{type(exc).__name__}: {str(exc)[:200]}", logging.WARNING
