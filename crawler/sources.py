@@ -42,6 +42,7 @@ class Source:
     max_age_days: int | None = None
     max_new_per_run: int | None = None
     max_refetch_per_run: int | None = None
+    max_listing_pages: int | None = None  # None: NEWS_MAX_LISTING_PAGES; pages of a listing a run reads
     # Entry points whose kind (feed, sitemap or page) is found from the response: -a url=.
     urls: tuple[str, ...] = ()
 
@@ -61,7 +62,7 @@ class Source:
 KNOWN_KEYS = {
     "name", "enabled", "feeds", "sitemaps", "listings", "article_pattern", "allowed_domains",
     "language", "timezone", "date_order", "default_category", "categories", "selectors",
-    "full_text", "max_age_days", "max_new_per_run", "max_refetch_per_run",
+    "full_text", "max_age_days", "max_new_per_run", "max_refetch_per_run", "max_listing_pages",
 }  # fmt: skip
 
 
@@ -166,11 +167,14 @@ def _parse_source(entry: object) -> Source:
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise SourcesError(f"field {key!r}: must be a whole number >= 0")
         budgets[key] = value
+    pages = entry.get("max_listing_pages")
+    if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 1):
+        raise SourcesError("field 'max_listing_pages': must be a whole number >= 1 (1: page one only)")
     return Source(
         name=name, feeds=feeds, sitemaps=sitemaps, listings=listings, article_pattern=pattern,
         allowed_domains=domains, language=language, timezone=timezone,
         date_order=date_order, default_category=default_category, categories=categories,
-        selectors=selectors, enabled=enabled, full_text=full_text, **budgets,
+        selectors=selectors, enabled=enabled, full_text=full_text, max_listing_pages=pages, **budgets,
     )  # fmt: skip
 
 

@@ -532,6 +532,11 @@ class Archive:
     def count(self) -> int:
         return self.db[ARTICLES].count
 
+    def has_articles(self, source: str) -> bool:
+        """Whether any article of `source` is stored (none: its first run)."""
+        found = self.db.execute(f"SELECT 1 FROM {ARTICLES} WHERE source = ? LIMIT 1", [source]).fetchone()
+        return found is not None
+
     def latest(self, limit: int | None = None, where: str | None = None, args=()) -> list[dict[str, Any]]:
         """Newest first by publication time (first-seen time when a page gave none), then id."""
         rows = self.db[ARTICLES].rows_where(

@@ -44,6 +44,9 @@ class LocalArchive:
     def validators(self) -> Validators:
         return self.archive.validators() if self.archive else {}
 
+    def has_articles(self, source: str) -> bool:
+        return self.archive.has_articles(source) if self.archive else False
+
     def retry_states(self) -> dict[str, dict[str, Any]]:
         """Forget pending links stored since; the retry state of links that failed before."""
         if self.archive is None:
@@ -98,6 +101,9 @@ class RedisArchive:
 
     def validators(self) -> Validators:
         return {url: json.loads(value) for url, value in self.server.hgetall(self.keys.validators).items()}
+
+    def has_articles(self, source: str) -> bool:
+        return True  # a shared crawl cannot tell a source's first run: it reads the cron depth
 
     # Pending links are kept in the SQLite archive only: a shared crawl does not keep them yet.
     def retry_states(self) -> dict[str, dict[str, Any]]:
