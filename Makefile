@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo demo-live test test-quick lint clean tools
+.PHONY: demo demo-live test test-quick test-tomorrow lint clean tools
 
 # Create the virtual environment and install the project (again when pyproject.toml changes).
 $(STAMP): pyproject.toml
@@ -36,10 +36,21 @@ tools:
 	  || { echo "Installing newsboat (Debian package newsboat)"; apt-get update -qq >/dev/null \
 	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq newsboat >/dev/null; } \
 	  || echo "newsboat could not be installed: its tests will skip (and fail under CI=true)"
+	@command -v faketime >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] \
+	  || { echo "Installing libfaketime (Debian package faketime)"; apt-get update -qq >/dev/null \
+	       && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; } \
+	  || echo "faketime could not be installed: make test-tomorrow will not run"
 
 # The whole test suite (real crawls on 127.0.0.1).
 test: $(STAMP) tools
 	$(BIN)/python -m pytest
+
+# The whole suite with the clock a day ahead (libfaketime, installed by `tools`): no test may
+# depend on when it runs. The monotonic clock is left alone (faked, timed waits last a day);
+# tests/faketime/sitecustomize.py mends time.sleep, which libfaketime then breaks; redis-server
+# does not start under libfaketime: tests/redis_server.py starts it with the real clock.
+test-tomorrow: $(STAMP) tools
+	PYTHONPATH=$(CURDIR)/tests/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '+1d' $(BIN)/python -m pytest
 
 # The quick subset: everything but the end-to-end crawls.
 test-quick: $(STAMP)

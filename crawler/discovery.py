@@ -244,6 +244,37 @@ def listing_links(response: TextResponse, pattern: str | None, domains: tuple[st
     return list(dict.fromkeys(links))
 
 
+# What a listing's "next page" link says, once arrows and spaces are dropped and case folded.
+NEXT_TEXTS = {"다음", "다음페이지", "next", "nextpage", "older", "olderposts", "olderentries"}
+NEXT_NOISE_RE = re.compile(r"[\s»›>→…·.\-]+")
+
+
+def next_listing_page(response: TextResponse, page: int, domains: tuple[str, ...]) -> str | None:
+    """The URL of a listing page's next page (`page` is this one's number), or None.
+
+    In the order sites mark it: `rel="next"` (a <link> or an <a>), a link that says "다음",
+    "Next" or "Older" (in its text, title or aria-label), then the link whose text is the next
+    page's number.
+    """
+    rel_next = 'contains(concat(" ", normalize-space(@rel), " "), " next ")'
+    hrefs = response.xpath(f"//link[{rel_next}]/@href | //a[{rel_next}]/@href").getall()
+    numbered = []
+    for anchor in response.xpath("//a[@href]"):
+        text = " ".join(anchor.xpath(".//text()").getall()).strip()
+        said = {NEXT_NOISE_RE.sub("", value).casefold() for value in
+                (text, anchor.attrib.get("title", ""), anchor.attrib.get("aria-label", ""))}  # fmt: skip
+        if said & NEXT_TEXTS:
+            hrefs.append(anchor.attrib["href"])
+        elif text == str(page + 1):
+            numbered.append(anchor.attrib["href"])
+    here = clean_link(response.url)
+    for href in hrefs + numbered:
+        url = response.urljoin(href.strip())
+        if is_http(url) and in_domains(url, domains) and clean_link(url) != here:
+            return url
+    return None
+
+
 def robots_sitemaps(text: str, base_url: str) -> list[str]:
     """The `Sitemap:` URLs of a robots.txt, absolute, as search engines read them.
 

@@ -77,6 +77,13 @@ class ProbeReport:
     failed: str | None = None  # why nothing could be probed
 
     @property
+    def not_news(self) -> str | None:
+        """Why the probed site is not a news site (no sampled page is a dated article), or None."""
+        if not self.samples or any(sample.fields.get("published") for sample in self.samples):
+            return None
+        return f"not a news site: none of the {len(self.samples)} sampled page(s) is a dated article"
+
+    @property
     def feeds(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == "feed"]
 
@@ -186,6 +193,8 @@ class ProbeSpider(scrapy.Spider):
         if kind == "page" and isinstance(home, TextResponse):  # the given page, or an article's home
             await self._listings(home, known)
         await self._samples(response if is_article else None)
+        if report.not_news:  # an entry for it would store nothing: say why instead
+            return
         report.entry = source_entry(
             report, self.settings.getint("NEWS_MAX_ARTICLE_AGE_DAYS", 30), self.entry_name
         )
@@ -430,17 +439,41 @@ def source_entry(report: ProbeReport, max_age_days: int, name: str | None = None
         lines.append(f"language = {_toml(language)}")
         if language in LANGUAGE_ZONES:
             lines.append(f"timezone = {_toml(LANGUAGE_ZONES[language])}")
-    newest = max((link.published or link.updated or "" for f in chosen for link in f.links), default="")
+    newest, dated_by = newest_date(report, chosen)
     if max_age_days and newest:
-        age = datetime.now(UTC) - datetime.fromisoformat(newest)
+        age = datetime.now(UTC) - newest
         if age > timedelta(days=max_age_days):
             lines.append(
-                f"max_age_days = 0   # its newest entry is {age.days} days old: the default"
+                f"max_age_days = 0   # its newest {dated_by} is {age.days} days old: the default"
                 f" {max_age_days}-day limit would skip them all"
             )
     entry = "\n".join(lines) + "\n"
     _check_entry(entry)
     return entry
+
+
+def newest_date(report: ProbeReport, chosen: list[Finding]) -> tuple[datetime | None, str]:
+    """The newest date the site's articles really have, and what gave it.
+
+    The sampled articles' own dates first; else the entries' dates, those in the future left
+    out: a feed that dates an entry 9999-12-31 must not hide that the real articles are old.
+    """
+    own = [_when(sample.fields.get("published")) for sample in report.samples]
+    if any(own):
+        return max(when for when in own if when), "article"
+    soon = datetime.now(UTC) + timedelta(days=1)
+    listed = [_when(link.published or link.updated) for f in chosen for link in f.links]
+    listed = [when for when in listed if when and when <= soon]
+    return (max(listed), "entry") if listed else (None, "entry")
+
+
+def _when(value: str | None) -> datetime | None:
+    """An ISO date as an aware UTC datetime (naive ones taken as UTC), or None."""
+    try:
+        when = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return when.replace(tzinfo=when.tzinfo or UTC).astimezone(UTC) if when else None
 
 
 def _urls(findings) -> list[str]:
@@ -479,8 +512,12 @@ def render(report: ProbeReport, body_lines: int = 3) -> list[str]:
     lines = [f"Probed {report.url} ({report.given or 'unreachable'})", ""]
     lines.append("Feeds and sitemaps:")
     for f in report.findings:
-        newest = max((link.published or link.updated or "" for link in f.links), default="")
+        dates = [link.published or link.updated or "" for link in f.links]
+        future = [d for d in dates if d and _when(d) and _when(d) > datetime.now(UTC) + timedelta(days=1)]
+        newest = max((d for d in dates if d not in future), default="")
         extra = f", newest {newest[:16].replace('T', ' ')} UTC" if newest else ""
+        if future:
+            extra += f", {len(future)} dated in the future ({max(future)[:10]}: ignored)"
         problem = f", malformed: {f.problem}" if f.problem else ""
         lines.append(f"  {f.kind:<13} {f.url}  [{f.how}] {len(f.links)} entries{extra}{problem}")
     if not report.findings:

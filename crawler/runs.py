@@ -28,10 +28,25 @@ def source_key(source: str, what: str) -> str:
     return f"news/source/{source}/{what}"
 
 
+# How a failure reason (crawler/spiders/news.py `failure_reason`) reads in the summary.
+REASONS = {
+    "refused": "connection refused", "dns": "DNS lookup failed", "timeout": "timeout",
+    "robots": "forbidden by robots.txt", "data_loss": "connection lost", "too_large": "too large",
+}  # fmt: skip
+
+
+def reason_text(reason: str) -> str:
+    """`http_404` -> `HTTP 404`; `refused` -> `connection refused`."""
+    return f"HTTP {reason[5:]}" if reason.startswith("http_") else REASONS.get(reason, reason)
+
+
 @dataclass
 class SourceRun:
     name: str
     counts: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)  # failure reason -> articles that failed so
+    entry_reasons: dict[str, int] = field(default_factory=dict)  # the same for entry points
+    interrupted: bool = False  # the run was stopped (SIGINT, SIGTERM) before it finished
 
     def get(self, what: str) -> int:
         return self.counts.get(what, 0)
@@ -41,24 +56,46 @@ class SourceRun:
         return self.get("new") + self.get("updated") + self.get("unchanged") + self.get("queued")
 
     @property
+    def entry_points_all_failed(self) -> bool:
+        return bool(self.get("entry_failed")) and not self.get("requests") > self.get("entry_failed")
+
+    @property
     def problem(self) -> str | None:
         """Why this source failed this run, or None when it did its job."""
-        if self.get("entry_failed") and not self.get("requests") > self.get("entry_failed"):
-            return "no entry point could be fetched"
+        failed = self._failed()
+        if self.interrupted:
+            return "interrupted" + (f" ({failed})" if failed else "")
+        return failed
+
+    def _failed(self) -> str | None:
+        if self.entry_points_all_failed:
+            return f"no entry point could be fetched{why(self.entry_reasons)}"
         if self.get("entry_failed"):
-            return f"{self.get('entry_failed')} entry point(s) failed"
+            return f"{self.get('entry_failed')} entry point(s) failed{why(self.entry_reasons)}"
         fetched = self.get("links") - self.get("skipped")
         if fetched > 0 and self.stored == 0:
-            return f"{fetched} article(s) listed, none could be stored"
+            return f"{fetched} article(s) listed, none could be stored{why(self.reasons)}"
         return None
 
 
+def why(reasons: dict[str, int]) -> str:
+    """`: HTTP 404, timeout x2`, or nothing when no reason was counted."""
+    text = ", ".join(reason_text(r) + (f" x{n}" if n > 1 else "") for r, n in sorted(reasons.items()))
+    return f": {text}" if text else ""
+
+
 def summarize(stats: dict, sources: list[str]) -> list[SourceRun]:
+    """Each source's run; every one `interrupted` when a signal stopped the crawl (Scrapy's
+    finish reason `shutdown`)."""
+    interrupted = stats.get("finish_reason") == "shutdown"
     runs = []
     for name in sources:
         prefix = source_key(name, "")
         counts = {key[len(prefix) :]: int(value) for key, value in stats.items() if key.startswith(prefix)}
-        runs.append(SourceRun(name, {what: counts.get(what, 0) for what in COUNTERS}))
+        reasons = {key[7:]: value for key, value in counts.items() if key.startswith("failed/")}
+        entry = {key[13:]: value for key, value in counts.items() if key.startswith("entry_failed/")}
+        totals = {what: counts.get(what, 0) for what in COUNTERS}
+        runs.append(SourceRun(name, totals, reasons, entry, interrupted))
     return runs
 
 

@@ -47,6 +47,11 @@ NEWS_PENDING_MAX_ATTEMPTS = 5
 NEWS_MAX_REFETCH_PER_SOURCE = 20
 # Feed and sitemap entries older than this many days are not fetched (0: no limit).
 NEWS_MAX_ARTICLE_AGE_DAYS = 30
+# Pages of a listing read per run, page one included, following its own pagination (rel="next",
+# "다음", "Next", page numbers); a source's max_listing_pages overrides it. On a source's first
+# run (no article of it in the archive yet) at least NEWS_FIRST_RUN_LISTING_PAGES are read.
+NEWS_MAX_LISTING_PAGES = 1
+NEWS_FIRST_RUN_LISTING_PAGES = 5
 # Where `scrapy update` holds its lock (empty: NEWS_DB_PATH + ".lock").
 NEWS_LOCK_FILE = ""
 # Hours a publication date may lie ahead of now (time-zone slips); later dates are ignored.

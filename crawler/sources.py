@@ -42,6 +42,7 @@ class Source:
     max_age_days: int | None = None
     max_new_per_run: int | None = None
     max_refetch_per_run: int | None = None
+    max_listing_pages: int | None = None  # None: NEWS_MAX_LISTING_PAGES; pages of a listing a run reads
     # Entry points whose kind (feed, sitemap or page) is found from the response: -a url=.
     urls: tuple[str, ...] = ()
     # Shortest time between two polls of one entry point by `scrapy watch`, in seconds (None: no own limit).
@@ -64,6 +65,7 @@ KNOWN_KEYS = {
     "name", "enabled", "feeds", "sitemaps", "listings", "article_pattern", "allowed_domains",
     "language", "timezone", "date_order", "default_category", "categories", "selectors",
     "full_text", "max_age_days", "max_new_per_run", "max_refetch_per_run", "min_interval",
+    "max_listing_pages",
 }  # fmt: skip
 
 
@@ -173,11 +175,14 @@ def _parse_source(entry: object) -> Source:
         not isinstance(min_interval, int | float) or isinstance(min_interval, bool) or min_interval < 0
     ):
         raise SourcesError("field 'min_interval': must be a number of seconds >= 0")
+    pages = entry.get("max_listing_pages")
+    if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 1):
+        raise SourcesError("field 'max_listing_pages': must be a whole number >= 1 (1: page one only)")
     return Source(
         name=name, feeds=feeds, sitemaps=sitemaps, listings=listings, article_pattern=pattern,
         allowed_domains=domains, language=language, timezone=timezone,
         date_order=date_order, default_category=default_category, categories=categories,
-        selectors=selectors, enabled=enabled, full_text=full_text, **budgets,
+        selectors=selectors, enabled=enabled, full_text=full_text, max_listing_pages=pages, **budgets,
         min_interval=None if min_interval is None else float(min_interval),
     )  # fmt: skip
 

@@ -165,7 +165,8 @@ class Archive:
             self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{BANDS}_bucket ON {BANDS}(bucket)")
             self.db.execute(f"CREATE INDEX IF NOT EXISTS idx_{BANDS}_article ON {BANDS}(article_id)")
             self.db[RUNS].create(
-                {"id": int, "started": str, "finished": str, "exit_code": int, "sources": str},
+                {"id": int, "started": str, "finished": str, "exit_code": int, "sources": str,
+                 "outcome": str},
                 pk="id",
                 if_not_exists=True,
             )
@@ -418,8 +419,11 @@ class Archive:
             for url, headers in entries.items():
                 self.db[VALIDATORS].upsert({"url": url, **headers}, pk="url")
 
-    def record_run(self, started: datetime, finished: datetime, sources: list, exit_code: int) -> None:
-        """One row of the run history: when, how it ended, and what each source did."""
+    def record_run(
+        self, started: datetime, finished: datetime, sources: list, exit_code: int, outcome: str | None = None
+    ) -> None:
+        """One row of the run history: when, how it ended (`outcome`: ok, failed, interrupted,
+        export failed), and what each source did."""
         per_source = {run.name: run.counts | {"problem": run.problem} for run in sources}
         with self._write():
             self.db[RUNS].insert(
@@ -428,7 +432,9 @@ class Archive:
                     "finished": finished.isoformat(timespec="seconds"),
                     "exit_code": exit_code,
                     "sources": json.dumps(per_source, ensure_ascii=False),
-                }
+                    "outcome": outcome,
+                },
+                alter=True,  # an archive made before the `outcome` column gains it
             )
 
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
@@ -525,6 +531,11 @@ class Archive:
 
     def count(self) -> int:
         return self.db[ARTICLES].count
+
+    def has_articles(self, source: str) -> bool:
+        """Whether any article of `source` is stored (none: its first run)."""
+        found = self.db.execute(f"SELECT 1 FROM {ARTICLES} WHERE source = ? LIMIT 1", [source]).fetchone()
+        return found is not None
 
     def latest(self, limit: int | None = None, where: str | None = None, args=()) -> list[dict[str, Any]]:
         """Newest first by publication time (first-seen time when a page gave none), then id."""

@@ -130,9 +130,9 @@ def _lines(file: Path) -> list[str]:
     return [line for line in file.read_text(encoding="utf-8").splitlines() if line.strip()] if file.is_file() else []
 
 
-def start(name: str) -> ThreadingHTTPServer:
+def start(name: str, handler: type[FixtureHandler] = FixtureHandler) -> ThreadingHTTPServer:
     """Serve the fixture site `name` on a free port of 127.0.0.1 in a daemon thread."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FixtureHandler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.root = (SITES / name).resolve()
     server.headers = headers_table(server.root)

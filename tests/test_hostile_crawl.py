@@ -171,7 +171,8 @@ def test_retry_after_is_waited_for_then_the_article_is_stored(hostile_run):
 
 def test_traps_end(hostile_run):
     paths = [p for p, _ in hostile_run.server.requests]
-    assert [p for p in paths if p.startswith("/list/trap.html")] == ["/list/trap.html?page=1"]
+    # "next page" forever: followed to NEWS_FIRST_RUN_LISTING_PAGES (5) on this first run, no further
+    assert [p for p in paths if p.startswith("/list/trap.html")] == [f"/list/trap.html?page={n}" for n in range(1, 6)]
     assert len([p for p in paths if p.startswith("/sitemap-trap.xml")]) == 4  # depth 3 below the entry
     assert not [p for p in paths if p.startswith("/a/entity-")]  # nothing from refused XML was followed
     assert paths.count("/a/story.html") == 1  # utm_*, fbclid and #fragment variants fetched once

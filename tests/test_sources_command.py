@@ -10,7 +10,12 @@ from crawler.runs import SourceRun
 from crawler.store import Archive
 from tests.conftest import run_scrapy, write_demo_sources
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+
+def clock() -> datetime:
+    """Now, read when a test runs: a time taken at import ages while the suite runs."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 LONG_BODY = "<p>" + "The council approved the budget after a long debate. " * 12 + "</p>"
 SOURCES = """
 [[source]]
@@ -28,24 +33,27 @@ enabled = false
 """
 
 
-def article(source: str, number: int, body: str = LONG_BODY, **extra) -> dict:
+def article(source: str, number: int, now: datetime, body: str = LONG_BODY, **extra) -> dict:
     return {
         "url": f"https://{source}.example.com/a/{number}", "source": source,
         "title": f"Story number {number} of {source}", "authors": ["Kim Min-su"],
         "image": f"https://{source}.example.com/img/{number}.jpg",
-        "published": (NOW - timedelta(hours=6 * (60 - number))).isoformat(), "body_html": body, **extra,
+        "published": (now - timedelta(hours=6 * (60 - number))).isoformat(), "body_html": body, **extra,
     }  # fmt: skip
 
 
 def build_history(db: Path) -> None:
-    """Two sources with 50 articles each, one every 6 hours; fading's last 10 lost their bodies."""
-    now = datetime.now(UTC)  # not NOW: the "24h" column counts from the time the command runs
+    """Two sources with 50 articles each, one every 6 hours; fading's last 10 lost their bodies.
+
+    First seen 3 hours into each 6-hour slot: the "24h" column, counted from when the command
+    runs, finds the last 4 however long the suite has run before (up to 3 hours)."""
+    now = clock()
     with Archive(db) as archive:
         for number in range(10, 60):
-            seen = now - timedelta(hours=6 * (60 - number)) + timedelta(minutes=5)
+            seen = now - timedelta(hours=6 * (60 - number)) + timedelta(hours=3)
             body = "<p>Subscribe to read.</p>" if number >= 50 else LONG_BODY
-            archive.save(article("fading", number, body), now=seen)
-            archive.save(article("steady", number), now=seen)
+            archive.save(article("fading", number, now, body), now=seen)
+            archive.save(article("steady", number, now), now=seen)
         runs = [
             SourceRun("fading", {"new": 1, "requests": 2}),
             SourceRun("steady", {"new": 1, "requests": 2}),
@@ -154,41 +162,45 @@ def history(count: int, every: timedelta, newest: datetime, **fields) -> list[di
 
 
 def test_a_steady_source_has_no_warning():
-    rows = history(60, timedelta(hours=2), NOW - timedelta(hours=1))
+    now = clock()
+    rows = history(60, timedelta(hours=2), now - timedelta(hours=1))
     assert health.quality_warnings(rows) == []
-    assert health.stale_warning(rows, NOW.isoformat(), NOW) is None
+    assert health.stale_warning(rows, now.isoformat(), now) is None
 
 
 def test_a_source_that_stopped_finding_articles_is_flagged_only_if_crawled_since():
-    rows = history(60, timedelta(hours=2), NOW - timedelta(days=2))
-    warning = health.stale_warning(rows, NOW.isoformat(), NOW)
+    now = clock()
+    rows = history(60, timedelta(hours=2), now - timedelta(days=2))
+    warning = health.stale_warning(rows, now.isoformat(), now)
     assert warning.startswith(
         "no new article for 2 days although crawled since (it usually publishes every 2 h)"
     )
-    assert health.stale_warning(rows, (NOW - timedelta(days=2)).isoformat(), NOW) is None  # not crawled since
-    daily = history(60, timedelta(days=1), NOW - timedelta(days=2))
-    assert health.stale_warning(daily, NOW.isoformat(), NOW) is None  # two days is usual for it
+    assert health.stale_warning(rows, (now - timedelta(days=2)).isoformat(), now) is None  # not crawled since
+    daily = history(60, timedelta(days=1), now - timedelta(days=2))
+    assert health.stale_warning(daily, now.isoformat(), now) is None  # two days is usual for it
 
 
 def test_a_rising_share_of_missing_fields_is_flagged_against_the_sources_own_history():
-    recent = history(10, timedelta(hours=1), NOW, authors=[], image=None)
-    before = history(40, timedelta(hours=1), NOW - timedelta(hours=10))
+    now = clock()
+    recent = history(10, timedelta(hours=1), now, authors=[], image=None)
+    before = history(40, timedelta(hours=1), now - timedelta(hours=10))
     warnings = health.quality_warnings(recent + before)
     assert [w.split(" missing")[0] for w in warnings] == ["author", "image"]
-    never_had = history(50, timedelta(hours=1), NOW, authors=[])  # a wire that never names authors
+    never_had = history(50, timedelta(hours=1), now, authors=[])  # a wire that never names authors
     assert health.quality_warnings(never_had) == []
     assert health.quality_warnings(recent) == []  # no history to compare with
 
 
 def test_sources_lists_the_pending_links_of_a_source(tmp_path):
+    now = clock()
     db, path = tmp_path / "news.db", tmp_path / "sources.toml"
     path.write_text(SOURCES, encoding="utf-8")
     build_history(db)
     with Archive(db) as archive:
         links = {f"https://steady.example.com/a/{n}": ("steady", None) for n in (100, 101, 102)}
-        archive.add_pending(links, NOW.isoformat())
+        archive.add_pending(links, now.isoformat())
         failed = {"https://steady.example.com/a/103": ("steady", None, "http_500")}
-        assert archive.record_failures(failed, NOW, max_attempts=1, delay=60) == 1
+        assert archive.record_failures(failed, now, max_attempts=1, delay=60) == 1
     result = run_scrapy("sources", "-s", f"NEWS_SOURCES_FILE={path}", "-s", f"NEWS_DB_PATH={db}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert (

@@ -156,7 +156,7 @@ def test_two_updates_at_once_leave_one_doing_the_work(site):
     out, err = first.communicate(timeout=180)
     assert first.returncode == 0, out + err[-3000:]
     assert second.returncode == 3
-    assert "another update is running" in second.stderr
+    assert "another update is running (pid " in second.stderr
     with Archive(site.db) as archive:
         assert archive.integrity_check() == ["ok"]
         assert archive.duplicates() == []
@@ -175,6 +175,6 @@ def test_exit_code_and_run_history_name_a_failed_source(site):
     assert re.search(r"^demo-news .* ok$", result.stdout, re.M)
     with Archive(site.db) as archive:
         (run,) = archive.runs()
-    assert run["exit_code"] == 1
-    assert run["sources"]["gone"]["problem"] == "no entry point could be fetched"
+    assert (run["exit_code"], run["outcome"]) == (1, "failed")
+    assert run["sources"]["gone"]["problem"] == "no entry point could be fetched: HTTP 404"
     assert run["sources"]["demo-news"]["new"] == len(EXPECTED)

@@ -1,14 +1,28 @@
 """`scrapy crawl` (`newsdao crawl`), with the sources file checked first so a mistake is one clear
-line, `news` as the spider when none is named, and a one-line summary at the end."""
+line, `news` as the spider when none is named, and a one-line summary at the end.
+
+It takes the archive lock `scrapy update` takes (two runs on one archive would download the
+same pages twice), and its exit code tells the truth: 0 done (some sources may have failed:
+the summary names them), 1 no entry point of any source could be fetched, 2 bad arguments or
+sources file, 3 another run holds the lock, 130 interrupted (SIGINT or SIGTERM).
+"""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler import terminal
+from crawler.distributed import redis_enabled
+from crawler.lock import AlreadyRunning, RunLock
+from crawler.runs import summarize
 from crawler.sources import SourcesError
 from crawler.spiders.news import NewsSpider, select_sources
+
+EXIT_NOTHING_FETCHED, EXIT_LOCKED, EXIT_INTERRUPTED = 1, 3, 130  # as `scrapy update`'s
 
 
 class Command(ScrapyCrawlCommand):
@@ -38,12 +52,39 @@ class Command(ScrapyCrawlCommand):
     def run(self, args, opts):
         if self.log_file:
             terminal.echo_errors()
-        super().run(args, opts)
+        # With REDIS_URL the crawlers share a queue and store nothing here: several may run at once.
+        lock = None if redis_enabled(self.settings) else archive_lock(self.settings)
+        try:
+            if lock:
+                lock.acquire()
+        except AlreadyRunning as exc:
+            print(f"crawl: {exc}; exiting", file=sys.stderr)
+            self.exitcode = EXIT_LOCKED
+            return
+        try:
+            super().run(args, opts)
+        finally:
+            if lock:
+                lock.release()
         try:
             stats = self.crawler.stats.get_stats() if self.crawler is not None else None
         except RuntimeError:  # the crawl never started (its error is in the log)
             stats = None
-        print(crawl_summary(stats or {"finish_reason": "failed to start"}))
+        stats = stats or {"finish_reason": "failed to start"}
+        spider = getattr(self.crawler, "spider", None)
+        runs = summarize(stats, list(getattr(spider, "sources", {})))
+        failed = [f"{run.name} failed ({run.problem})" for run in runs if run.problem and not run.interrupted]
+        outcome = stats.get("finish_reason", "?")
+        if any(run.interrupted for run in runs):
+            outcome, self.exitcode = "interrupted", EXIT_INTERRUPTED
+        elif runs and all(run.entry_points_all_failed for run in runs):
+            outcome, self.exitcode = "failed: no entry point could be fetched", EXIT_NOTHING_FETCHED
+        print(crawl_summary(stats, outcome, failed))
+
+
+def archive_lock(settings) -> RunLock:
+    """The lock of the archive NEWS_DB_PATH, shared with `scrapy update` (crawler/lock.py)."""
+    return RunLock(settings.get("NEWS_LOCK_FILE") or f"{Path(settings.get('NEWS_DB_PATH'))}.lock", "crawl")
 
 
 def check_sources(settings, spargs: dict) -> int:
@@ -59,11 +100,13 @@ def check_sources(settings, spargs: dict) -> int:
     return 0
 
 
-def crawl_summary(stats: dict) -> str:
+def crawl_summary(stats: dict, outcome: str | None = None, failed: list[str] = ()) -> str:
+    """One line; then, when sources failed, which and why."""
     get = stats.get
-    return (
+    line = (
         f"crawl: {get('response_received_count', 0)} pages, {get('news/stored/new', 0)} new,"
         f" {get('news/stored/updated', 0)} updated, {get('news/stored/unchanged', 0)} unchanged,"
         f" {get('item_dropped_count', 0)} dropped, {get('news/links/known', 0)} known links skipped;"
-        f" {get('finish_reason', '?')}"
+        f" {outcome or get('finish_reason', '?')}"
     )
+    return "\n".join([line, *(f"crawl: source {name}" for name in failed)])

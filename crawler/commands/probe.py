@@ -63,9 +63,11 @@ class Command(ScrapyCommand):
             return
         print("\n".join(render(report)))
         stored = sum(1 for s in report.samples if s.fields.get("title") and s.fields.get("body_html"))
+        outcome = "entry above" if report.entry else "no entry point found"
+        if report.not_news:  # exit 1: pasting an entry for it would store nothing
+            outcome = f"no entry: {report.not_news}"
         print(
             f"probe: {len(report.feeds)} feed(s), {len(report.sitemaps)} sitemap(s), {len(report.listings)}"
-            f" listing page(s); {stored} of {len(report.samples)} article(s) would be stored;"
-            f" {'entry above' if report.entry else 'no entry point found'}"
+            f" listing page(s); {stored} of {len(report.samples)} article(s) would be stored; {outcome}"
         )
         self.exitcode = 0 if report.entry else 1

@@ -2,7 +2,7 @@
 
 Exit codes: 0 every source did its job; 1 a source failed (unreachable, or listed articles
 none of which could be stored); 2 bad arguments or sources file; 3 another update holds the
-lock; 4 the export failed.
+lock; 4 the export failed; 130 interrupted (SIGINT or SIGTERM: the crawl stopped, no export).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from crawler.store import Archive
 from exporters.run import export_all
 
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_EXPORT_FAILED = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # as a shell reports a command that Ctrl-C stopped
 
 
 class Command(ScrapyCommand):
@@ -93,8 +94,11 @@ class Command(ScrapyCommand):
         runs = summarize(crawler.stats.get_stats() or {}, [s.name for s in sources])
         failed = [run for run in runs if run.problem]
         code = EXIT_SOURCE_FAILED if failed else EXIT_OK
+        interrupted = any(run.interrupted for run in runs)
         exported = "skipped (--crawl-only)"
-        if not opts.crawl_only:
+        if interrupted:
+            code, exported = EXIT_INTERRUPTED, "skipped (interrupted)"
+        elif not opts.crawl_only:
             try:
                 with Archive(db_path) as archive:
                     result = export_all(
@@ -106,10 +110,18 @@ class Command(ScrapyCommand):
                 exported = f"failed: {exc!r}"
                 code = EXIT_EXPORT_FAILED
         finished = datetime.now(UTC)
-        record_run(settings, started, finished, runs, code)  # with REDIS_URL: through the ingest
+        outcome = run_outcome(code)
+        record_run(settings, started, finished, runs, code, outcome)  # with REDIS_URL: through the ingest
         print(summary_table(runs))
+        stopped = "interrupted; " if interrupted else ""
         print(
-            f"update: {len(runs)} sources, {len(failed)} failed; export {exported};"
+            f"update: {stopped}{len(runs)} sources, {len(failed)} failed; export {exported};"
             f" {(finished - started).total_seconds():.1f}s; exit {code}"
         )
         return code
+
+
+def run_outcome(code: int) -> str:
+    """How a run ended, in a word, as the runs table records it."""
+    return {EXIT_OK: "ok", EXIT_SOURCE_FAILED: "failed", EXIT_EXPORT_FAILED: "export failed",
+            EXIT_INTERRUPTED: "interrupted"}.get(code, "failed")  # fmt: skip

@@ -44,6 +44,9 @@ class LocalArchive:
     def validators(self) -> Validators:
         return self.archive.validators() if self.archive else {}
 
+    def has_articles(self, source: str) -> bool:
+        return self.archive.has_articles(source) if self.archive else False
+
     def retry_states(self) -> dict[str, dict[str, Any]]:
         """Forget pending links stored since; the retry state of links that failed before."""
         if self.archive is None:
@@ -99,6 +102,9 @@ class RedisArchive:
     def validators(self) -> Validators:
         return {url: json.loads(value) for url, value in self.server.hgetall(self.keys.validators).items()}
 
+    def has_articles(self, source: str) -> bool:
+        return True  # a shared crawl cannot tell a source's first run: it reads the cron depth
+
     # Pending links are kept in the SQLite archive only: a shared crawl does not keep them yet.
     def retry_states(self) -> dict[str, dict[str, Any]]:
         return {}
@@ -129,14 +135,16 @@ class RedisArchive:
             self.server.rpush(self.keys.items, message("validators", validators=validators))
 
 
-def record_run(settings, started: datetime, finished: datetime, runs: list, exit_code: int) -> None:
+def record_run(
+    settings, started: datetime, finished: datetime, runs: list, exit_code: int, outcome: str | None = None
+) -> None:
     """Add a `scrapy update` to the run history: in the archive, or through the ingest with REDIS_URL."""
     if redis_enabled(settings):
         run = message(
             "run", started=started.isoformat(), finished=finished.isoformat(), exit_code=exit_code,
-            sources={run.name: run.counts for run in runs},
+            outcome=outcome, sources={run.name: run.counts for run in runs},
         )  # fmt: skip
         redis_client(settings).rpush(keys_from_settings(settings).items, run)
         return
     with Archive(settings.get("NEWS_DB_PATH")) as archive:
-        archive.record_run(started, finished, runs, exit_code)
+        archive.record_run(started, finished, runs, exit_code, outcome)

@@ -125,7 +125,7 @@ class IngestSpider(scrapy.Spider):
         elif kind == "run":  # a `scrapy update --crawl-only` of a crawler machine
             runs = [SourceRun(name, counts) for name, counts in message["sources"].items()]
             started, finished = (datetime.fromisoformat(message[k]) for k in ("started", "finished"))
-            self.archive.record_run(started, finished, runs, message["exit_code"])
+            self.archive.record_run(started, finished, runs, message["exit_code"], message.get("outcome"))
         else:
             logger.error("Dropped a message of unknown kind %r", kind)
             self.crawler.stats.inc_value("news/ingest/malformed")

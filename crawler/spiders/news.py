@@ -68,6 +68,10 @@ class NewsSpider(scrapy.Spider):
         spider.refetch_counts = dict.fromkeys(spider.sources, 0)
         spider.max_refetch = settings.getint("NEWS_MAX_REFETCH_PER_SOURCE", 20)
         spider.max_age_days = settings.getint("NEWS_MAX_ARTICLE_AGE_DAYS", 30)
+        spider.max_listing_pages = settings.getint("NEWS_MAX_LISTING_PAGES", 1)
+        spider.first_run_listing_pages = settings.getint("NEWS_FIRST_RUN_LISTING_PAGES", 5)
+        spider.listing_limits = {}  # source -> pages of each listing this run reads
+        spider.listing_pages = set()  # cleaned listing page URLs asked for in this run
         # What is stored already: known article URLs are not requested again. The SQLite
         # archive, or with REDIS_URL what the ingest publishes in Redis (crawler/distributed/).
         spider.archive = archive_view(settings)
@@ -313,6 +317,9 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         reason, detail, level = failure_reason(failure)
         self.crawler.stats.inc_value(f"news/failed/{reason}")
+        if request.meta.get("source"):  # why a source failed, for the run summary (crawler/runs.py)
+            kind = "entry_failed" if what == "Entry point" else "failed"
+            self._count(request.meta["source"], f"{kind}/{reason}")
         if what == "Article" and request.meta.get("source"):
             self._count(request.meta["source"], "errors")
             first = discovery.clean_link((request.meta.get("redirect_urls") or [request.url])[0])
@@ -460,6 +467,33 @@ class NewsSpider(scrapy.Spider):
             request = self._article(url, source)
             if request:
                 yield request
+        page = response.meta.get("listing_page", 1)
+        self.listing_pages.add(discovery.clean_link(response.url))
+        if page >= self._listing_limit(source):
+            return
+        following = discovery.next_listing_page(response, page, source.allowed_domains)
+        if following and discovery.clean_link(following) not in self.listing_pages:
+            self.listing_pages.add(discovery.clean_link(following))
+            self.logger.debug("Listing %s of source %s: page %d is %s", response.url, source.name, page + 1,
+                              following)  # fmt: skip
+            self.crawler.stats.inc_value("news/listings/next_pages")
+            yield scrapy.Request(
+                following, callback=self.parse_listing, errback=self.listing_failed,
+                cb_kwargs={"source": source}, meta=self._meta(source, listing_page=page + 1),
+            )  # fmt: skip
+
+    def _listing_limit(self, source: Source) -> int:
+        """Pages of a listing read this run: the source's max_listing_pages (else the setting's),
+        at least NEWS_FIRST_RUN_LISTING_PAGES while the archive has no article of the source."""
+        if source.name not in self.listing_limits:
+            pages = source.max_listing_pages or self.max_listing_pages
+            if not self.archive.has_articles(source.name):
+                pages = max(pages, self.first_run_listing_pages)
+            self.listing_limits[source.name] = pages
+        return self.listing_limits[source.name]
+
+    def listing_failed(self, failure):
+        self.request_failed(failure, "Listing page")
 
     # --- articles ----------------------------------------------------------------
 
@@ -534,8 +568,10 @@ def failure_reason(failure) -> tuple[str, str, int]:
         return "too_large", "larger than DOWNLOAD_MAXSIZE", logging.WARNING
     if isinstance(exc, DownloadTimeoutError) or failure.check(TimeoutError):
         return "timeout", "no complete answer within DOWNLOAD_TIMEOUT", logging.WARNING
-    if isinstance(exc, DownloadConnectionRefusedError | CannotResolveHostError):
-        return "connection", str(exc)[:200] or type(exc).__name__, logging.WARNING
+    if isinstance(exc, DownloadConnectionRefusedError):
+        return "refused", str(exc)[:200] or "connection refused", logging.WARNING
+    if isinstance(exc, CannotResolveHostError):
+        return "dns", str(exc)[:200] or "DNS lookup failed", logging.WARNING
     if isinstance(exc, ResponseDataLossError):
         return "data_loss", "the connection closed before the body was complete", logging.WARNING
     return "other", f"{type(exc).__name__}: {str(exc)[:200]}", logging.WARNING
