@@ -24,6 +24,12 @@ class RunLock:
         self.command = command
         self._fd: int | None = None
 
+    @classmethod
+    def of_archive(cls, settings, command: str) -> RunLock:
+        """The lock of the archive NEWS_DB_PATH (NEWS_LOCK_FILE, else the archive's path + `.lock`):
+        the one lock `crawl`, `update` and `watch` take."""
+        return cls(settings.get("NEWS_LOCK_FILE") or f"{Path(settings.get('NEWS_DB_PATH'))}.lock", command)
+
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)

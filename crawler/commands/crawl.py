@@ -10,7 +10,6 @@ sources file, 3 another run holds the lock, 130 interrupted (SIGINT or SIGTERM).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
@@ -53,7 +52,7 @@ class Command(ScrapyCrawlCommand):
         if self.log_file:
             terminal.echo_errors()
         # With REDIS_URL the crawlers share a queue and store nothing here: several may run at once.
-        lock = None if redis_enabled(self.settings) else archive_lock(self.settings)
+        lock = None if redis_enabled(self.settings) else RunLock.of_archive(self.settings, "crawl")
         try:
             if lock:
                 lock.acquire()
@@ -80,11 +79,6 @@ class Command(ScrapyCrawlCommand):
         elif runs and all(run.entry_points_all_failed for run in runs):
             outcome, self.exitcode = "failed: no entry point could be fetched", EXIT_NOTHING_FETCHED
         print(crawl_summary(stats, outcome, failed))
-
-
-def archive_lock(settings) -> RunLock:
-    """The lock of the archive NEWS_DB_PATH, shared with `scrapy update` (crawler/lock.py)."""
-    return RunLock(settings.get("NEWS_LOCK_FILE") or f"{Path(settings.get('NEWS_DB_PATH'))}.lock", "crawl")
 
 
 def check_sources(settings, spargs: dict) -> int:

@@ -81,7 +81,7 @@ class Command(ScrapyCommand):
             terminal.echo_errors()
         settings = self.settings
         db_path = Path(settings.get("NEWS_DB_PATH"))
-        lock = RunLock(settings.get("NEWS_LOCK_FILE") or f"{db_path}.lock", "watch")
+        lock = RunLock.of_archive(settings, "watch")
         try:
             lock.acquire()
         except AlreadyRunning as exc:
