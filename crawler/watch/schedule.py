@@ -207,16 +207,23 @@ class Schedule:
     def next_due(self) -> float | None:
         return min((e.next_poll for e in self.entries.values()), default=None)
 
-    def polled(self, url: str, status: int, new_items: int) -> Entry | None:
-        """A poll answered: shorten the interval when it brought new articles, else lengthen it."""
+    def _answered(self, url: str, status: int) -> Entry | None:
+        """The entry a poll came back for (status 0: failed), counted as polled now; None if unknown."""
         entry = self.entries.get(url)
         if entry is None:
             return None
         self.in_flight.pop(url, None)
-        now = self.clock()
         entry.polls += 1
-        entry.last_poll = now
+        entry.last_poll = self.clock()
         entry.last_status = status
+        return entry
+
+    def polled(self, url: str, status: int, new_items: int) -> Entry | None:
+        """A poll answered: shorten the interval when it brought new articles, else lengthen it."""
+        entry = self._answered(url, status)
+        if entry is None:
+            return None
+        now = entry.last_poll
         entry.failures = 0
         if status == 304:
             entry.not_modified += 1
@@ -260,14 +267,10 @@ class Schedule:
     def failed(self, url: str, retry_after: float | None = None) -> Entry | None:
         """A poll failed: wait twice as long per failure in a row (up to the maximum), and at
         least what a Retry-After asked."""
-        entry = self.entries.get(url)
+        entry = self._answered(url, 0)
         if entry is None:
             return None
-        self.in_flight.pop(url, None)
-        now = self.clock()
-        entry.polls += 1
-        entry.last_poll = now
-        entry.last_status = 0
+        now = entry.last_poll
         entry.failures += 1
         wait = min(self.max_interval, max(entry.interval, self.floor(entry)) * 2 ** min(entry.failures, 16))
         entry.next_poll = now + max(wait, retry_after or 0.0)
