@@ -485,11 +485,11 @@ def test_a_short_article_with_a_table_keeps_its_paragraphs_and_table():
 
 def test_a_body_run_together_with_its_headline_is_a_failed_extraction():
     run_together = "<html><body><p>The headline of the story Jane Doe 3 June 2024 Share Facebook Twitter The story text.</p></body></html>"
-    assert body_module._runs_together(run_together, ["The headline of the story"])
+    assert body_module._runs_together(body_module._parsed(run_together), ["The headline of the story"])
     several_blocks = "<html><body><p>The headline of the story, as the first sentence says.</p><p>More text.</p></body></html>"
-    assert not body_module._runs_together(several_blocks, ["The headline of the story"])
+    assert not body_module._runs_together(body_module._parsed(several_blocks), ["The headline of the story"])
     a_link_to_itself = "<html><body><p>Read it at https://news.example/the-headline-of-the-story-and-more-words-here</p></body></html>"
-    assert not body_module._runs_together(a_link_to_itself, ["The headline of the story"])
+    assert not body_module._runs_together(body_module._parsed(a_link_to_itself), ["The headline of the story"])
 
 
 def test_a_page_whose_text_cannot_be_found_never_gives_its_chrome_as_body():

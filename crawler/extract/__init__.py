@@ -59,7 +59,8 @@ def extract_article(
     for junk in tree.xpath("//script[not(@type='application/ld+json')]|//style|//noscript"):
         junk.drop_tree()
     text = functools.cache(lambda: _visible_text(tree))  # most pages never need it
-    title = _title(tree, ld, source, url, trace)
+    names = _site_names(tree, ld, url)
+    title = _title(tree, ld, source, names, trace)
     reference = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
     # The page's own summaries (JSON-LD, OpenGraph, meta): the description; the standfirst's text.
     summaries = [md.ld_text(ld.get("description"))] + [
@@ -89,7 +90,7 @@ def extract_article(
         "url": _canonical(tree, url),
         "title": title,
         "authors": _authors(
-            tree, ld, text, trace, _site_names(tree, ld, url), from_state_article.get("bylines") or []
+            tree, ld, text, trace, names, from_state_article.get("bylines") or []
         ),
         "published": published.isoformat() if published else None,
         "modified": modified.isoformat() if modified else None,
@@ -171,7 +172,7 @@ def _visible_text(tree) -> str:
 BODY_TEXT_NODES = etree.XPath("//body//text()[normalize-space()]", smart_strings=False)
 
 
-def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) -> str | None:
+def _title(tree, ld: dict, source: Source, names: list[str], trace: dict | None = None) -> str | None:
     """The headline: a source's selector, else the first of JSON-LD, OpenGraph, Twitter, h1, <title>.
 
     JSON-LD's headline is the one the publisher files with the article; og:title and <title>
@@ -182,7 +183,6 @@ def _title(tree, ld: dict, source: Source, url: str, trace: dict | None = None) 
         if nodes:
             _traced(trace, "title", "source selector")
             return tidy_text(nodes[0].text_content() if hasattr(nodes[0], "text_content") else str(nodes[0]))
-    names = _site_names(tree, ld, url)
     headings = [tidy_text(h.text_content()) for h in tree.xpath("//h1") if not _is_site_heading(h, names)]
     printed = set(headings)
     headings = [h for h in headings if h and 5 <= len(h) <= 300]

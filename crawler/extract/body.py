@@ -144,18 +144,25 @@ def extract_parts(
         extracted = _trafilatura(page, url, fast=False) or extracted
         if _reads_like_labels(extracted):
             extracted = _without_teasers(page, url, extracted)
-    if _runs_together(extracted, title):
-        extracted = _trafilatura(page, url, fast=True, rescue=False)
-        if not extracted or _runs_together(extracted, title):
-            extracted = _own_blocks(page)
-    if not extracted:
+    result = _parsed(extracted)
+    if _runs_together(result, title):
+        result = _parsed(_trafilatura(page, url, fast=True, rescue=False))
+        if result is None or _runs_together(result, title):
+            result = _parsed(_own_blocks(page))
+    if result is None:
         return None, None
-    extracted = ONE_LINE_PRE_RE.sub(r"<code>\1</code>", extracted)
-    body = reshape(lxml_html.fromstring(extracted), title, _figure_captions(page))
+    body = reshape(result, title, _figure_captions(page))
     standfirst, body = _standfirst(body, page, summaries)
     if not _has_a_sentence(body) and not (body and standfirst and len(standfirst) >= SENTENCE_MIN):
         return None, None  # a few labels, menu entries and teaser titles: the page's chrome, not an article
     return standfirst, body
+
+
+def _parsed(extracted: str | None) -> lxml_html.HtmlElement | None:
+    """An extractor's HTML as a tree, parsed once for every check and for `reshape`."""
+    if not extracted:
+        return None
+    return lxml_html.fromstring(ONE_LINE_PRE_RE.sub(r"<code>\1</code>", extracted))
 
 
 # trafilatura prints inline <code> as <pre> inside the paragraph; parsed as HTML, the <pre> would
@@ -383,7 +390,7 @@ def _trafilatura_options(fast: bool, media: bool, rescue: bool = True) -> Extrac
     return options
 
 
-def _runs_together(extracted: str | None, titles: str | Iterable[str] | None) -> bool:
+def _runs_together(result: lxml_html.HtmlElement | None, titles: str | Iterable[str] | None) -> bool:
     """Whether the result is one paragraph holding the headline and more: the page run together.
 
     trafilatura's last resort for a short article (its baseline) prints the whole <article>
@@ -391,12 +398,11 @@ def _runs_together(extracted: str | None, titles: str | Iterable[str] | None) ->
     links in one run. An article of several blocks, or one whose single paragraph only
     opens with words of its headline, is no such run.
     """
-    if not extracted:
+    if result is None:
         return False
     headlines = {_fold(t) for t in ([titles] if isinstance(titles, str) else titles or []) if t}
     headlines = {h for h in headlines if len(h) >= HEADLINE_IN_BLOCK_MIN}
-    body = lxml_html.fromstring(extracted)
-    body = body.find("body") if body.find("body") is not None else body
+    body = result.find("body") if result.find("body") is not None else result
     blocks = [child for child in body if isinstance(child.tag, str)]
     if not headlines or len(blocks) != 1 or blocks[0].tag != "p":
         return False
