@@ -227,7 +227,7 @@ def _lead_beside(standfirst, in_body: str) -> list[str]:
         text = tidy_text(sibling.text_content()) or ""
         if sibling.tag != "p" or _fold(text) in in_body or not _is_paragraph_text(text, set()):
             break
-        if len(text) < LEAD_MIN or not LINE_END_RE.search(text.rstrip("\"'”’)")):
+        if len(text) < LEAD_MIN or not _ends_a_sentence(text):
             break
         lead.append(text)
     return lead
@@ -493,6 +493,11 @@ def _reads_like_labels(extracted: str | None) -> bool:
 LINE_END_RE = re.compile(r"[.!?。:;,…]$")
 
 
+def _ends_a_sentence(text: str) -> bool:
+    """Whether a line ends as a sentence does, closing quotes and brackets aside."""
+    return bool(LINE_END_RE.search(text.rstrip("\"'”’)")))
+
+
 def _paragraph_words(extracted: str | None) -> int:
     """Words in the paragraphs and quotes of trafilatura's output (not headings, lists, captions)."""
     if not extracted:
@@ -751,7 +756,7 @@ def _credit_and_lead(text: str) -> tuple[str, str | None]:
     """
     match = LEADING_CREDIT_RE.match(text)
     rest = text[match.end() :].strip() if match else ""
-    if len(rest) >= LEAD_MIN and LINE_END_RE.search(rest.rstrip("\"'”’)")):
+    if len(rest) >= LEAD_MIN and _ends_a_sentence(rest):
         return match.group(0).strip(), rest
     return text, None
 
