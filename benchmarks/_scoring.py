@@ -19,8 +19,13 @@ SHINGLE = 4
 
 
 def shingles(text: str | None) -> Counter:
-    """4-token shingles of a text (one shorter shingle when it has fewer tokens)."""
-    tokens = TOKEN_RE.findall(text or "")
+    """4-token shingles of a text (one shorter shingle when it has fewer tokens).
+
+    Tokens are taken from the NFC form, as headlines and names are compared: `\\w` does not match
+    a combining mark, so a decomposed `ü` (u + U+0308) would split a word that a composed `ü`
+    keeps whole, and two canonically equivalent texts would score as different words.
+    """
+    tokens = TOKEN_RE.findall(unicodedata.normalize("NFC", text or ""))
     count = max(1, len(tokens) - SHINGLE + 1)
     return Counter(tuple(tokens[i : i + SHINGLE]) for i in range(count) if tokens[i : i + SHINGLE])
 
@@ -53,13 +58,14 @@ def page_f1(tp: float, fp: float, fn: float) -> float:
 
 
 def snippet_shares(text: str | None, must: list[str], must_not: list[str]) -> tuple[float, float]:
-    """(share of `must` found, share of `must_not` absent) in a text, case-sensitive, whitespace collapsed.
+    """(share of `must` found, share of `must_not` absent) in a text, case-sensitive, whitespace
+    collapsed, NFC on both sides.
 
     The trafilatura evaluation's rule: a page with no text finds nothing and holds nothing.
     """
-    flat = " ".join((text or "").split())
-    found = [" ".join(s.split()) in flat for s in must]
-    held = [" ".join(s.split()) in flat for s in must_not]
+    flat = _collapse(text or "")
+    found = [_collapse(s) in flat for s in must]
+    held = [_collapse(s) in flat for s in must_not]
     return (
         sum(found) / len(found) if found else 1.0,
         1 - sum(held) / len(held) if held else 1.0,

@@ -327,6 +327,9 @@ def verdicts(set_name: str, entry: dict[str, Any], held_differs: bool) -> list[s
             ours = extractors_["ours"][part]
             cells = []
             for key, floor in KOREAN_FLOORS.items():
+                if ours.get(key) is None and not ours["n"].get(key):
+                    cells.append(f"{HEADERS[key]} not scored (no page with it)")
+                    continue
                 verdict = "pass" if (ours.get(key) or 0) >= floor else "FAIL"
                 cells.append(f"{HEADERS[key]} {fmt(ours.get(key), 0)} >= {floor} {verdict}")
             lines.append(f"{title}: " + "; ".join(cells))
@@ -459,7 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-cache", dest="cache", action="store_false", help="recompute and re-time anchors"
     )
     parser.add_argument(
-        "--fresh", metavar="NAMES", help="recompute and re-time these anchors (comma-separated)"
+        "--fresh", metavar="NAMES", default="trafilatura",
+        help="recompute and re-time these anchors (comma-separated; default trafilatura: the speed"
+        " verdict compares ours with its default in the same run)",
     )
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--top", type=int, default=40, help="--diff: pages listed each way (default 40)")
