@@ -113,6 +113,36 @@ def test_the_byline_under_the_headline_wins_over_teasers_above_it():
     assert extract_article(page(body=body), URL)["authors"] == ["Real Reporter"]
 
 
+def test_a_meta_author_name_is_read_in_any_case():
+    head = '<meta name="Author" content="Anna Berg und Max Kurz, Nairobi">'
+    assert extract_article(page(head), URL)["authors"] == ["Anna Berg", "Max Kurz", "Nairobi"]
+
+
+def test_a_logo_label_for_screen_readers_is_no_byline():
+    body = (
+        '<h1>Headline of the story</h1><div class="authors"><span class="authors__brand">'
+        '<span class="u-visually-hidden">capital</span></span>'
+        '<ul><li class="authors__item"><span>von</span> <b>Jemima Kelly</b></li></ul></div>' + PARAGRAPHS
+    )
+    assert extract_article(page(body=body), URL)["authors"] == ["Jemima Kelly"]
+
+
+def test_a_lead_word_in_an_element_of_its_own_is_no_name():
+    body = '<h1>Headline</h1><div class="article-author"><p class="author__prefix">von</p></div>'
+    assert extract_article(page(body=body), URL)["authors"] == []
+
+
+def test_the_outlets_own_name_gives_way_to_a_reporter_linked_under_the_headline():
+    head = '<meta property="og:site_name" content="LRZ"><meta name="author" content="LRZ">'
+    body = (
+        '<nav><a href="/autoren/">Autoren</a></nav><h1>Headline of the story</h1>'
+        '<p class="meta">von <a href="/autoren/name/max-kolter">Dr. Max Kolter</a></p>' + PARAGRAPHS
+    )
+    assert extract_article(page(head, body), URL)["authors"] == ["Dr. Max Kolter"]
+    agency = body.replace('<a href="/autoren/name/max-kolter">Dr. Max Kolter</a>', '<span class="author">APA</span>')
+    assert extract_article(page(head, agency), URL)["authors"] == ["LRZ"]
+
+
 # ---------------------------------------------------------------- lead image
 
 

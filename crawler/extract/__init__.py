@@ -485,8 +485,12 @@ def _authors(
         names = md.visible_authors(tree, text())
     if not names or all(_fold(name) in site_names for name in names):
         credited = [n for byline in state_bylines for n in md.split_names(byline)]
-        if names:  # only the outlet's own name: a reporter printed as "OOO 기자" says more
-            credited = credited or md.korean_bylines(text()[:KOREAN_BYLINE_SPAN])
+        if names:  # only the outlet's own name: a reporter printed on the page says more
+            printed = [
+                n for n in md.visible_authors(tree, text())
+                if _fold(n) not in site_names and md.looks_like_a_person(n)
+            ]  # an agency or a desk printed there is no better than the outlet's name
+            credited = credited or printed or md.korean_bylines(text()[:KOREAN_BYLINE_SPAN])
         credited = [n for n in credited if _fold(n) not in site_names]
         if credited:
             names, signal = credited, "reporter credited beside the outlet's own name"

@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.text import plain_text, tidy_text
@@ -70,7 +71,7 @@ def meta_content(tree: lxml_html.HtmlElement, *names: str) -> str | None:
     index = _meta_index(tree)
     for name in names:
         for attr in META_ATTRIBUTES:
-            value = index.get((attr, name))
+            value = index.get((attr, name.lower() if attr == "name" else name))
             if value:
                 return value
     return None
@@ -93,8 +94,8 @@ def _meta_index(tree: lxml_html.HtmlElement) -> dict[tuple[str, str], str]:
             continue
         for attr in META_ATTRIBUTES:
             key = meta.get(attr)
-            if key is not None:
-                index.setdefault((attr, key), content)
+            if key is not None:  # metadata names are case-insensitive: <meta name="Author">
+                index.setdefault((attr, key.lower() if attr == "name" else key), content)
     _last_index = (tree, index)
     return index
 
@@ -196,6 +197,21 @@ NAME_JOINER_RE = re.compile(r"\s*(?:,|;|&|·|/|\||\s(?:and|und|og|och|et|y|e|en)
 NAME_TAG_RE = re.compile(r"\s*\([^()]{1,12}\)$")
 
 
+# The lowercase words inside people's names ("Ursula von der Leyen", "Luiz Inácio da Silva").
+NAME_PARTICLES = {"von", "van", "der", "den", "de", "del", "della", "da", "di", "do", "dos", "du",
+                  "la", "le", "al", "el", "bin", "ibn", "y", "zu", "ter", "ten", "af", "av"}  # fmt: skip
+
+
+def looks_like_a_person(name: str) -> bool:
+    """Two to five words, none lowercase but a particle, no digit, no label colon: "Dr. Max
+    Kolter", not an agency ("APA", "dpa"), a label ("Quelle: sid") or a sentence ("… writes from
+    …"). Scripts without case (Chinese, Japanese) pass on the word count alone."""
+    words = name.split()
+    if not 2 <= len(words) <= 5 or any(ch.isdigit() or ch in ":：" for ch in name):
+        return False
+    return all(not w[0].islower() or w in NAME_PARTICLES for w in words) and not words[0][0].islower()
+
+
 def split_names(text: str) -> list[str]:
     """'By Jane Doe and John Roe' / 'Autor: A und B' / '홍길동·김철수 기자' -> separate names.
 
@@ -216,8 +232,8 @@ def split_names(text: str) -> list[str]:
         part = KOREAN_TITLE_RE.sub("", part.strip())
         part = KOREAN_DATELINE_RE.sub("", part)
         part = NAME_TAG_RE.sub("", part)
-        if part.casefold() in NOBODY:
-            continue
+        if part.casefold() in NOBODY or BYLINE_LEAD_RE.match(part + " x"):
+            continue  # an account, or the lead word alone ("von" in an element of its own)
         if part and len(part) <= 60 and not part.lower().startswith("http") and not DESK_RE.search(part):
             names.append(part)
     return names
@@ -272,6 +288,14 @@ BYLINE_XPATHS = (
 )
 
 
+# A link to an author's page under the headline ("von <a href=/autoren/name/…>Dr. Max Kolter</a>"):
+# the path words of CMSs in English, German, Spanish, Portuguese, French.
+AUTHOR_LINK_XPATH = etree.XPath(
+    "(//h1)[1]/following::a[contains(@href, '/author') or contains(@href, '/autor')"
+    " or contains(@href, '/auteur')]"
+)
+
+
 def visible_authors(tree: lxml_html.HtmlElement, text: str) -> list[str]:
     """Bylines printed on the page: rel=author, byline classes, Korean `OOO 기자`.
 
@@ -286,6 +310,10 @@ def visible_authors(tree: lxml_html.HtmlElement, text: str) -> list[str]:
     korean = korean_bylines(text[:4000])
     if korean:
         return korean[:3]
+    linked = [" ".join(a.text_content().split()) for a in AUTHOR_LINK_XPATH(tree)[:3]]
+    linked = [name for name in linked if looks_like_a_person(name)]
+    if linked:
+        return _unique(linked)
     for line in text.splitlines()[:200]:
         match = ENGLISH_BYLINE_RE.match(line)
         if match:
@@ -293,10 +321,22 @@ def visible_authors(tree: lxml_html.HtmlElement, text: str) -> list[str]:
     return []
 
 
+# Text for screen readers only ("Skip to content", a brand's name behind its logo): the
+# accessibility classes of Bootstrap, WordPress, Tailwind, BEM utility sets and Korean portals.
+SCREEN_READER_CLASS = (
+    "contains(concat(' ', normalize-space(@class), ' '), ' blind ') or "
+    "contains(concat(' ', normalize-space(@class), ' '), ' screen_out ') or "
+    "contains(@class, 'sr-only') or contains(@class, 'screen-reader-text') or "
+    "contains(@class, 'visually-hidden')"
+)
+PRINTED_TEXT_XPATH = etree.XPath(f".//text()[not(ancestor::*[{SCREEN_READER_CLASS}])]")
+
+
 def _byline_names(nodes: list) -> list[str]:
-    """Names from the first of the byline elements that holds any."""
+    """Names from the first of the byline elements that holds any (its printed text: a logo's
+    label for screen readers is no name)."""
     for node in nodes:
-        value = " ".join(node.text_content().split())
+        value = " ".join("".join(PRINTED_TEXT_XPATH(node)).split())
         korean = korean_bylines(value)
         if korean:
             return _unique(korean)
