@@ -93,7 +93,10 @@ def same_title(truth: str, predicted: str | None) -> bool:
 
 
 def _collapse(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC, whitespace collapsed, invisible format characters (zero-width space, soft hyphen,
+    word joiner: Unicode category Cf) gone: two headlines that print alike are the same."""
+    text = "".join(ch for ch in unicodedata.normalize("NFC", text) if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split())
 
 
 def authors_f1(truth: list[str], predicted: list[str] | None) -> float:

@@ -23,3 +23,9 @@ def test_snippets_are_found_in_either_normal_form():
     decomposed = unicodedata.normalize("NFD", TEXT)
     assert scoring.snippet_shares(decomposed, ["größere Lösung"], ["Bürgermeister"]) == (1.0, 1.0)
     assert scoring.snippet_shares(TEXT, [unicodedata.normalize("NFD", "für die")], ["prüft"]) == (1.0, 0.0)
+
+
+def test_headlines_that_print_alike_are_the_same():
+    assert scoring.same_title("Ein bisschen Fortschritt\u200b", "Ein bisschen Fortschritt")
+    assert scoring.same_title("Selbst\u00adbestimmung", "Selbstbestimmung")
+    assert not scoring.same_title("Ein bisschen Fortschritt", "Ein großer Fortschritt")
