@@ -754,6 +754,16 @@ def test_a_day_first_date_in_a_comment_does_not_beat_the_page_date():
     assert published.startswith("2021-10-20"), published
 
 
+def test_a_date_kept_only_in_the_pages_embedded_state_is_found():
+    state = '{"publishedDate":"2016-11-04T20:37:27Z","updatedDate":"2016-11-04T20:39:47Z"}'
+    html = (
+        f'<html lang="en"><body><h1>A review</h1><script type="application/json">{state}</script>'
+        f"{PARAGRAPHS}</body></html>"
+    )
+    published = extract_article(html, "https://reviews.example/r/5a1c")["published"]
+    assert published and published.startswith("2016-11-04"), published
+
+
 def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():
     lead = "정부가 4일 새 인공지능 정책을 발표했다. 총 3조 원 규모로 클라우드와 로봇을 지원한다."
     kept = lines(f'<p><img src="https://img.example/news/policy.jpg"> (사진=연합뉴스) {lead}</p><p>둘째 문단이다.</p>')

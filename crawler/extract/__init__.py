@@ -81,7 +81,8 @@ def extract_article(
 
     language = _language(tree, body or text(), source)
     languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
-    published, modified = _dates(tree, ld, text, source, languages, trace, url)
+    served = functools.cache(lambda: parse_html(html, url))  # scripts and all, for htmldate
+    published, modified = _dates(tree, ld, text, source, languages, trace, url, served)
     image = _image(tree, ld, body, url, trace)
     section = md.ld_text(ld.get("articleSection")) or tidy_text(
         md.meta_content(tree, "article:section", "section", "og:section")
@@ -332,6 +333,7 @@ def _dates(
     languages: list[str],
     trace: dict | None = None,
     url: str = "",
+    served: Callable[[], Any] | None = None,
 ):
     zone = source.timezone or _page_zone(tree) or LANGUAGE_ZONES.get(languages[0], "UTC")
 
@@ -391,7 +393,7 @@ def _dates(
         if published:
             _traced(trace, "published", "first date in the text")
     if published is None:
-        published = parse(_htmldate(tree, url))
+        published = parse(_htmldate(served() if served else tree, url))
         printed = parse(local_date_in(text()))  # 01.11.2023 11:35, 15 августа 2016
         if published and printed and printed.date() == published.date():
             published = printed  # the day htmldate chose, with the time the page prints beside it
@@ -399,6 +401,7 @@ def _dates(
             published = printed
         if published:
             _traced(trace, "published", "htmldate (markup search)")
+
     if modified is None and labelled_modified:
         modified = parse(labelled_modified)
     if modified and published and modified < published:
@@ -442,7 +445,8 @@ def _htmldate(tree, url: str) -> str | None:
 
     Its extensive search is left off: it guesses from copyright years and stray numbers, and
     a page with no usable date must stay without one. Runs only when nothing else was found.
-    Given the URL, it also reads a date the path carries (`/2021/10/20/`).
+    Given the URL, it also reads a date the path carries (`/2021/10/20/`). It gets the page as
+    served, scripts included: a client-rendered page keeps its dates in embedded state only.
     """
     import htmldate  # trafilatura's own date finder, installed with it
 
