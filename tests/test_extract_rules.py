@@ -820,3 +820,16 @@ def test_text_after_a_link_in_br_separated_paragraphs_stays():
     body = extract_article(page(body=f"<h1>Br story headline</h1><article>{text}{PARAGRAPHS}</article>"), URL)["body_html"]
     assert '<p>See <a href="https://news.example/x">the report</a> which says more about the matter.</p>' in body
     assert "<p>Last line of the text that ends the story here.</p>" in body
+
+
+@pytest.mark.parametrize("lang", ["no", "iw", "xx"])
+def test_a_language_code_the_date_parser_lacks_loses_nothing(lang):
+    """dateparser raises ValueError on a code it has no data for (`no`: it knows nb and nn)."""
+    html = (
+        f'<html lang="{lang}"><body><h1>Fotballskole</h1><p class="date">Publisert 16. april 2025</p>'
+        f"{PARAGRAPHS}</body></html>"
+    )
+    fields = extract_article(html, URL)
+    assert fields["title"] == "Fotballskole" and "Paragraph 3" in fields["body_html"]
+    if lang == "no":
+        assert fields["published"] and fields["published"].startswith("2025-04-16"), fields["published"]

@@ -119,7 +119,22 @@ def _parse_free(text: str, tz: str, languages: list[str] | None, date_order: str
     text = re.sub(r"\bKST\b", "+09:00", text)
     text = TIME_CONNECTOR_RE.sub(" ", text)
     # Without languages dateparser guesses among all of them: slow, and it mistakes words.
-    return dateparser.parse(text, languages=languages or ["en", "ko"], settings=settings)
+    return dateparser.parse(text, languages=_known(languages) or ["en", "ko"], settings=settings)
+
+
+# Codes pages declare that dateparser knows by another name: Norwegian (the macro-language; it
+# has Bokmål and Nynorsk) and the withdrawn ISO 639 codes for Hebrew, Indonesian and Yiddish.
+LANGUAGE_ALIASES = {"no": "nb", "iw": "he", "in": "id", "ji": "yi"}
+
+
+def _known(languages: list[str] | None) -> list[str]:
+    """The languages dateparser has data for: one code it lacks (`lang="no"`) makes it raise
+    ValueError, which would lose the page."""
+    from dateparser.data.languages_info import language_order
+
+    known = set(language_order)
+    codes = (LANGUAGE_ALIASES.get(code, code) for code in languages or [])
+    return list(dict.fromkeys(code for code in codes if code in known))
 
 
 def find_labelled_dates(
