@@ -764,6 +764,20 @@ def test_a_date_kept_only_in_the_pages_embedded_state_is_found():
     assert published and published.startswith("2016-11-04"), published
 
 
+def test_a_related_storys_time_does_not_date_the_page():
+    related = (
+        '<ul class="related"><li><article><h4><a href="/2020/other">Other story</a></h4>'
+        '<time datetime="2020-12-03 07:32:49">3. Dezember 2020</time></article></li></ul>'
+    )
+    html = (
+        f'<html lang="de"><body><header>{related}</header><article><h1>Intendanten-Wechsel</h1>'
+        f'<p class="meta"><time datetime="2023-10-31T09:00:00+01:00">31. Oktober 2023</time></p>'
+        f"{PARAGRAPHS}</article></body></html>"
+    )
+    published = extract_article(html, URL)["published"]
+    assert published and published.startswith("2023-10-31"), published
+
+
 def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():
     lead = "정부가 4일 새 인공지능 정책을 발표했다. 총 3조 원 규모로 클라우드와 로봇을 지원한다."
     kept = lines(f'<p><img src="https://img.example/news/policy.jpg"> (사진=연합뉴스) {lead}</p><p>둘째 문단이다.</p>')

@@ -380,7 +380,7 @@ def _dates(
             text(), published=published is None, modified=modified is None
         )
     if published is None:
-        for value in tree.xpath("//time/@datetime")[:1]:
+        for value in TIME_OUTSIDE_TEASERS_XPATH(tree)[:1]:
             published = parse(value)
             if published:
                 _traced(trace, "published", "<time datetime>")
@@ -410,6 +410,14 @@ def _dates(
 
 
 LOCALE_COUNTRY_RE = re.compile(r"^[a-z]{2,3}[-_]([A-Za-z]{2})$")
+
+
+# <time datetime> of the page, not of a teaser for another story: a list item or an <article>
+# whose heading links elsewhere and that holds neither the headline nor paragraphs of text.
+TIME_OUTSIDE_TEASERS_XPATH = etree.XPath(
+    "//time[not(ancestor::*[self::li or self::article][not(.//h1)][count(.//p) < 3]"
+    "[.//h2//a or .//h3//a or .//h4//a or .//a//h2 or .//a//h3 or .//a//h4])]/@datetime"
+)
 
 
 def _page_zone(tree) -> str | None:
