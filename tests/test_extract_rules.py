@@ -778,6 +778,16 @@ def test_a_related_storys_time_does_not_date_the_page():
     assert published and published.startswith("2023-10-31"), published
 
 
+def test_a_time_element_whose_datetime_is_not_iso_is_read_from_its_printed_text():
+    html = (
+        '<html lang="de"><body><h1>Festspiel-Reisen</h1>'
+        '<time datetime="01-11-2023 10:29">1. November 2023 10:29</time>'
+        f"{PARAGRAPHS}</body></html>"
+    )
+    published = extract_article(html, URL)["published"]
+    assert published and published.startswith("2023-11-01T10:29"), published
+
+
 def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():
     lead = "정부가 4일 새 인공지능 정책을 발표했다. 총 3조 원 규모로 클라우드와 로봇을 지원한다."
     kept = lines(f'<p><img src="https://img.example/news/policy.jpg"> (사진=연합뉴스) {lead}</p><p>둘째 문단이다.</p>')

@@ -364,6 +364,8 @@ def _dates(
             "date",
             "dc.date",
             "DC.date.issued",
+            "citation_publication_date",  # Highwire Press tags: journals, papers, reviews
+            "citation_date",
             "sailthru.date",
             "parsely-pub-date",
             "article.published",
@@ -380,8 +382,10 @@ def _dates(
             text(), published=published is None, modified=modified is None
         )
     if published is None:
-        for value in TIME_OUTSIDE_TEASERS_XPATH(tree)[:1]:
-            published = parse(value)
+        for element in TIME_OUTSIDE_TEASERS_XPATH(tree)[:1]:
+            value = element.get("datetime")
+            # Not machine-readable ("01-11-2023 10:29": which is the month?): the printed text says.
+            published = (not ISO_START_RE.match(value) and parse(element.text_content())) or parse(value)
             if published:
                 _traced(trace, "published", "<time datetime>")
     if published is None and labelled_published:
@@ -416,8 +420,9 @@ LOCALE_COUNTRY_RE = re.compile(r"^[a-z]{2,3}[-_]([A-Za-z]{2})$")
 # whose heading links elsewhere and that holds neither the headline nor paragraphs of text.
 TIME_OUTSIDE_TEASERS_XPATH = etree.XPath(
     "//time[not(ancestor::*[self::li or self::article][not(.//h1)][count(.//p) < 3]"
-    "[.//h2//a or .//h3//a or .//h4//a or .//a//h2 or .//a//h3 or .//a//h4])]/@datetime"
+    "[.//h2//a or .//h3//a or .//h4//a or .//a//h2 or .//a//h3 or .//a//h4])][@datetime]"
 )
+ISO_START_RE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 
 
 def _page_zone(tree) -> str | None:
