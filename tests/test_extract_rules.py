@@ -723,6 +723,17 @@ def test_json_ld_in_cdata_is_read():
     )
 
 
+def test_a_sections_h1_gives_way_to_the_document_title_printed_as_a_heading():
+    body = (
+        '<div class="titlebar"><h1>Allergies Health Center</h1></div>'
+        f"<div><h2>Babies Who Eat Peanuts Early May Avoid Allergy</h2>{PARAGRAPHS}</div>"
+    )
+    html = page("<title>Babies Who Eat Peanuts Early May Avoid Allergy</title>", body)
+    assert extract_article(html, URL)["title"] == "Babies Who Eat Peanuts Early May Avoid Allergy"
+    unprinted = page("<title>Allergy news and more</title>", body)
+    assert extract_article(unprinted, URL)["title"] == "Allergies Health Center"
+
+
 def test_the_json_ld_name_that_the_h1_prints_beats_a_descriptive_headline():
     ld = {"@type": "Article", "name": "Hermitian matrix", "headline": "matrix equal to its conjugate-transpose"}
     assert extract_article(page(body=f"<h1>Hermitian matrix</h1>{PARAGRAPHS}", ld=ld), URL)["title"] == "Hermitian matrix"

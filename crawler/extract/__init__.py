@@ -207,9 +207,21 @@ def _title(tree, ld: dict, source: Source, names: list[str], trace: dict | None 
         # A signal of one or two characters is junk unless the page prints it as its <h1>
         # (a headline of punctuation, `..` or `?!`, over a real body).
         if value and (len(value) >= 3 or value in printed):
+            if label == "<h1>" and _is_section_banner(tree, value, cleaned[4]):
+                _traced(trace, "title", "<title> (printed as a heading under a section's <h1>)")
+                return cleaned[4]
             _traced(trace, "title", label)
             return _without_kicker(value, cleaned[1:3], trace)
     return None
+
+
+def _is_section_banner(tree, heading: str, document_title: str | None) -> bool:
+    """Whether the <h1> names a section ("Allergies Health Center") while the article's own
+    headline, the document's <title>, is printed below it as an <h2> or <h3>."""
+    if not document_title or _fold(document_title) == _fold(heading):
+        return False
+    wanted = _fold(document_title)
+    return any(_fold(h.text_content()) == wanted for h in tree.xpath("//h2|//h3"))
 
 
 def _is_site_heading(heading, names: list[str]) -> bool:
