@@ -799,6 +799,16 @@ def test_a_time_element_whose_datetime_is_not_iso_is_read_from_its_printed_text(
     assert published and published.startswith("2023-11-01T10:29"), published
 
 
+def test_where_json_ld_and_opengraph_disagree_on_the_day_the_printed_one_wins():
+    ld = {"@type": "NewsArticle", "headline": "BH-Werbung", "datePublished": "2023-11-03T10:25:56+00:00"}
+    head = '<meta property="article:published_time" content="2023-11-06T14:25:00+00:00">'
+    printed = '<p class="date"><time datetime="2023-11-06T15:25:00+01:00">6. November 2023</time></p>'
+    html = page(head, f"<h1>BH-Werbung</h1>{printed}{PARAGRAPHS}", ld).replace('lang="en"', 'lang="de"')
+    assert extract_article(html, URL)["published"].startswith("2023-11-06T14:25")
+    unprinted = page(head, f"<h1>BH-Werbung</h1>{PARAGRAPHS}", ld)
+    assert extract_article(unprinted, URL)["published"].startswith("2023-11-03T10:25")
+
+
 def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():
     lead = "정부가 4일 새 인공지능 정책을 발표했다. 총 3조 원 규모로 클라우드와 로봇을 지원한다."
     kept = lines(f'<p><img src="https://img.example/news/policy.jpg"> (사진=연합뉴스) {lead}</p><p>둘째 문단이다.</p>')

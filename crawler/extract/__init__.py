@@ -364,6 +364,15 @@ def _dates(
     published = parse(md.ld_text(ld.get("datePublished")) or md.ld_text(ld.get("dateCreated")))
     if published:
         _traced(trace, "published", "JSON-LD datePublished")
+        meta = parse(md.meta_content(tree, "article:published_time", "og:published_time"))
+        printed = functools.cache(lambda: _printed_days(tree, text(), parse))
+        if meta and meta.date() != published.date() and _local_day(meta, zone) in printed() and (
+            _local_day(published, zone) not in printed()
+        ):
+            # JSON-LD and OpenGraph disagree on the day (a story republished, one of them kept
+            # from the first version): the one the page prints is the page's.
+            published = meta
+            _traced(trace, "published", "meta article:published_time (the day the page prints)")
     published = published or parse(
         md.meta_content(
             tree,
@@ -463,6 +472,26 @@ def country_zone(country: str) -> str | None:
 
 
 WINTER_DAY, SUMMER_DAY = datetime(2024, 1, 15), datetime(2024, 7, 15)
+
+
+def _printed_days(tree, text: str, parse: Callable) -> set:
+    """The days the page prints: numeric dates in its text (2023-11-06, 06.11.2023) and the
+    printed text of its <time> elements that are not teasers' ("6. November 2023")."""
+    days = {d.date() for d in map(parse, NUMERIC_OR_DOTTED_RE.findall(text)[:30]) if d}
+    for element in TIME_OUTSIDE_TEASERS_XPATH(tree)[:5]:
+        printed = parse(" ".join(element.text_content().split())[:60])
+        if printed:
+            days.add(printed.date())
+    return days
+
+
+def _local_day(moment: datetime, zone: str):
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+NUMERIC_OR_DOTTED_RE = re.compile(
+    r"(?<!\d)(?:(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2})(?!\d)"
+)
 
 
 def _htmldate(tree, url: str) -> str | None:
