@@ -807,6 +807,10 @@ def test_where_json_ld_and_opengraph_disagree_on_the_day_the_printed_one_wins():
     assert extract_article(html, URL)["published"].startswith("2023-11-06T14:25")
     unprinted = page(head, f"<h1>BH-Werbung</h1>{PARAGRAPHS}", ld)
     assert extract_article(unprinted, URL)["published"].startswith("2023-11-03T10:25")
+    # JSON-LD placed in the <body> is markup, not text the page prints.
+    script = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    in_body = page(head, f"<h1>BH-Werbung</h1>{script}<p>15.11.2023 – 06.11.2023</p>{PARAGRAPHS}")
+    assert extract_article(in_body, URL)["published"].startswith("2023-11-06T14:25")
 
 
 def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():

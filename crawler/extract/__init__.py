@@ -170,7 +170,7 @@ def _visible_text(tree) -> str:
     return "\n".join(line for line in (t.strip() for t in BODY_TEXT_NODES(tree)) if line)
 
 
-BODY_TEXT_NODES = etree.XPath("//body//text()[normalize-space()]", smart_strings=False)
+BODY_TEXT_NODES = etree.XPath("//body//text()[normalize-space()][not(parent::script)]", smart_strings=False)
 
 
 def _title(tree, ld: dict, source: Source, names: list[str], trace: dict | None = None) -> str | None:
