@@ -813,6 +813,13 @@ def test_where_json_ld_and_opengraph_disagree_on_the_day_the_printed_one_wins():
     assert extract_article(in_body, URL)["published"].startswith("2023-11-06T14:25")
 
 
+def test_a_date_inside_a_printed_url_is_another_pages_date():
+    from crawler.extract.dates import first_date_in
+
+    text = "Voir http://www.example.org/index.php?post/2009/03/15/Les-revues\nPublié 2009-09-15"
+    assert first_date_in(text) == "2009-09-15"
+
+
 def test_a_lead_paragraph_that_opens_with_a_picture_and_its_credit_stays_text():
     lead = "정부가 4일 새 인공지능 정책을 발표했다. 총 3조 원 규모로 클라우드와 로봇을 지원한다."
     kept = lines(f'<p><img src="https://img.example/news/policy.jpg"> (사진=연합뉴스) {lead}</p><p>둘째 문단이다.</p>')

@@ -173,9 +173,13 @@ ENGLISH_PUBLISHED_RE = re.compile(
 
 
 def first_date_in(text: str) -> str | None:
-    """The first year-first date in a text (2024.06.04 14:30), for pages that print one without label."""
-    match = NUMERIC_DATE_RE.search(text)
-    return match.group(0) if match else None
+    """The first year-first date in a text (2024.06.04 14:30), for pages that print one without
+    label; not one inside a printed URL (`…/post/2009/03/15/…`: another page's date)."""
+    for match in NUMERIC_DATE_RE.finditer(text):
+        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+        if before != "/" and after != "/":
+            return match.group(0)
+    return None
 
 
 def local_date_in(text: str) -> str | None:
