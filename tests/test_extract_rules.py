@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 from crawler.extract import _image_stem, _printed_version, extract_article
 from crawler.extract import body as body_module
 from crawler.extract.body import reshape, without_chrome
-from crawler.extract.metadata import ld_people, split_names
+from crawler.extract.metadata import korean_bylines, ld_people, split_names
 
 URL = "https://news.example/world/2024/06/story"
 PARAGRAPHS = "".join(
@@ -614,6 +614,26 @@ def test_a_client_rendered_page_gives_the_text_of_its_embedded_state():
 )
 def test_korean_bylines_keep_the_name_only(byline, names):
     assert split_names(byline) == names
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("[서울=뉴시스]김철수 기자 = 정부가 4일 발표했다.", ["김철수"]),
+        ("【서울=뉴스핌】김철수 기자 = 정부가 4일 발표했다.", ["김철수"]),
+        ("MBN 김철수 기자입니다.", ["김철수"]),
+        ("김철수·이영희 기자입니다.", ["김철수", "이영희"]),
+        ("김철수 기자가 현장을 다녀왔습니다.", []),
+        ("김철수 기자회견이 열렸다.", []),
+    ],
+)
+def test_korean_bylines_after_a_bracket_and_in_a_broadcast_sign_off(text, names):
+    assert korean_bylines(text) == names
+
+
+def test_a_broadcast_hand_over_to_the_reporter_stays_in_the_transcript():
+    body = "<h1>통신선 불통</h1><p>정부는 상황을 지켜본다는 입장입니다.</p><p>김수연 기자입니다.</p>" + PARAGRAPHS
+    assert "김수연 기자입니다." in extract_article(page(body=body), URL)["body_html"]
 
 
 def test_the_outlets_own_name_gives_way_to_the_reporter_printed_on_the_page():

@@ -857,6 +857,9 @@ def _split_at_breaks(node) -> list[str]:
     return [piece for piece in pieces if piece.strip()]
 
 
+SPOKEN_HANDOVER_RE = re.compile(r"입니다[.!]?\s*$")
+
+
 def _is_boilerplate(text: str) -> bool:
     """Bylines, date lines, copyright, e-mail and related-link lines are not paragraphs."""
     if COPYRIGHT_RE.search(text) and len(text) < 200:
@@ -870,7 +873,8 @@ def _is_boilerplate(text: str) -> bool:
     if len(text) < 80 and EMAIL_RE.search(text):
         return True
     if len(text) < 40 and (KOREAN_BYLINE_RE.search(text) or BYLINE_LINE_RE.match(text)):
-        return True
+        # "김수연 기자입니다.": an anchor hands over to the reporter, a line of the transcript.
+        return not SPOKEN_HANDOVER_RE.search(text)
     if NUMERIC_DATE_RE.fullmatch(text.strip()) or URL_LINE_RE.fullmatch(text):
         return True
     if len(text) < 100 and (PHOTO_CREDIT_RE.search(text) or PROMPT_RE.search(text)):

@@ -21,13 +21,15 @@ ARTICLE_TYPES = {
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
     "socialmediaposting", "report", "techarticle", "scholarlyarticle", "webpage",
 }  # fmt: skip
-# Korean and English byline forms: "홍길동 기자", "홍길동 특파원", "By Jane Doe and John Roe".
+# Korean and English byline forms: "홍길동 기자", "홍길동 특파원", "[서울=뉴시스]홍길동 기자", a broadcast's
+# sign-off "MBN 홍길동 기자입니다", "By Jane Doe and John Roe".
 KOREAN_BYLINE_RE = re.compile(
-    r"(?:^|[\s(\[/=·,])([가-힣]{2,4})\s?(?:선임|수석|전문|객원)?(?:인턴기자|기자|특파원|논설위원|앵커|통신원|기상캐스터|에디터)(?![가-힣])"
+    r"(?:^|[\s(\[\])】〕/=·,])([가-힣]{2,4})\s?(?:선임|수석|전문|객원)?(?:인턴기자|기자|특파원|논설위원|앵커|통신원|기상캐스터|에디터)"
+    r"(?:입니다)?(?![가-힣])"
 )
 # Several reporters on one byline: "홍길동·김철수 기자", "홍길동, 김철수 기자".
 KOREAN_BYLINE_LIST_RE = re.compile(
-    r"(?:^|[\s(\[/=])([가-힣]{2,4}(?:\s*[·,ㆍ]\s*[가-힣]{2,4})+)\s?(?:기자|특파원)(?![가-힣])"
+    r"(?:^|[\s(\[\])】〕/=])([가-힣]{2,4}(?:\s*[·,ㆍ]\s*[가-힣]{2,4})+)\s?(?:기자|특파원)(?:입니다)?(?![가-힣])"
 )
 ENGLISH_BYLINE_RE = re.compile(
     r"^\s*By\s+([A-Z][^\n|]{2,120}?)\s*(?:$|\||,\s*(?:Staff|Reporter|Correspondent))"
