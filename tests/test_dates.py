@@ -58,3 +58,18 @@ def test_labelled_dates_on_their_own_lines_past_long_paragraphs_and_in_english()
     assert parse_date(modified, "Asia/Seoul").day == 5
     assert find_labelled_dates("By Kim\nPublished June 4, 2024 2:30 PM\nBody") == ("June 4, 2024 2:30 PM", None)
     assert find_labelled_dates(f"입력 {paragraph} 2024.06.04 14:30") == (None, None)  # a date inside a paragraph
+
+
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("발행일 2024.06.04 14:30", (2024, 6, 4, 14, 30)),
+        ("게재 일자 : 2024년 6월 4일", (2024, 6, 4, 0, 0)),
+        ("기사전송 2024-06-04 14:30", (2024, 6, 4, 14, 30)),
+        ("등록일 : 2024-06-04 14:30", (2024, 6, 4, 14, 30)),
+    ],
+)
+def test_korean_labels_with_a_day_suffix_or_a_sending_time(line, expected):
+    published, _ = find_labelled_dates(f"김철수 기자\n{line}\n본문")
+    moment = parse_date(published, "Asia/Seoul")
+    assert (moment.year, moment.month, moment.day, moment.hour, moment.minute) == expected

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import dateparser
 
 # Labels that precede a date on Korean and English pages: published vs. modified.
-PUBLISHED_LABELS = r"기사\s*입력|입력|등록|작성|발행|게재|승인|송고|Published|Posted|Created|Date"
+PUBLISHED_LABELS = r"기사\s*입력|입력|등록|작성|발행|게재|승인|송고|기사\s*전송|Published|Posted|Created|Date"
 MODIFIED_LABELS = r"최종\s*수정|수정|업데이트|갱신|Updated|Modified|Last\s+updated"
 LABEL_RE = re.compile(
-    rf"^\s*(?:{MODIFIED_LABELS}|{PUBLISHED_LABELS})(?:\s*(?:일시|시간|일))?\s*[:：|]?\s*",
+    rf"^\s*(?:{MODIFIED_LABELS}|{PUBLISHED_LABELS})(?:\s*(?:일시|시간|일자|일))?\s*[:：|]?\s*",
     re.IGNORECASE,
 )
 
@@ -165,8 +165,10 @@ LABELLED_LINE_MAX = 200  # characters
 _YEAR = r"(?:19|20)\d{2}\s*(?:[.\-/]|년)"
 YEAR_RE = re.compile(_YEAR)
 _DATE_PART = rf"({_YEAR}[^\n]{{3,40}})"
-MODIFIED_DATE_RE = re.compile(rf"(?:{MODIFIED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{_DATE_PART}", re.I)
-PUBLISHED_DATE_RE = re.compile(rf"(?:{PUBLISHED_LABELS})\s*(?:일시|시간)?\s*[:：|]?\s*{_DATE_PART}", re.I)
+# "입력 2024.06.04", "입력일시 :", "발행일 2024.06.04", "게재 일자 : 2024년 6월 4일".
+_LABEL_TAIL = r"\s*(?:일시|시간|일자|일)?\s*[:：|]?\s*"
+MODIFIED_DATE_RE = re.compile(rf"(?:{MODIFIED_LABELS}){_LABEL_TAIL}{_DATE_PART}", re.I)
+PUBLISHED_DATE_RE = re.compile(rf"(?:{PUBLISHED_LABELS}){_LABEL_TAIL}{_DATE_PART}", re.I)
 ENGLISH_PUBLISHED_RE = re.compile(
     r"(?:Published|Posted|Updated)\s*(?:on|:)?\s*([A-Z][a-z]+\.? \d{1,2},? \d{4}[^\n]{0,25})"
 )
