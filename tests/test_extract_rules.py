@@ -99,10 +99,25 @@ def test_a_meta_author_that_is_an_e_mail_gives_way_to_the_written_by_card():
         ("Elena Muster (emu), Oliver Probe (opr.)", ["Elena Muster", "Oliver Probe"]),
         ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
         ("Andrea Yde", ["Andrea Yde"]),
+        ("Nicolas Perriault —", ["Nicolas Perriault"]),
+        ("Bradley M. Kuhn (http://ebb.org/bkuhn/)", ["Bradley M. Kuhn"]),
+        ("Rob Ewaschuk Edited by Betsy Beyer", ["Rob Ewaschuk"]),
+        ("Brenda Goodman, MA", ["Brenda Goodman"]),
+        ("Follow @erinmcunningham", []),
+        ("Jane Doe @janedoe", ["Jane Doe"]),
     ],
 )
 def test_bylines_split_into_names_in_several_languages(byline, names):
     assert split_names(byline) == names
+
+
+def test_a_byline_class_inside_a_longer_class_name_is_a_byline():
+    body = (
+        '<h1>Attack stokes instability fears</h1><span class="tweet-authors">Follow @erinmc</span>'
+        '<div class="pb-sig-line"><span class="pb-byline">By <a href="/people/erin">Erin Cunningham</a></span></div>'
+        + PARAGRAPHS
+    )
+    assert extract_article(page(body=body), URL)["authors"] == ["Erin Cunningham"]
 
 
 def test_the_byline_under_the_headline_wins_over_teasers_above_it():

@@ -195,6 +195,17 @@ NOBODY = {"admin", "administrator", "webmaster", "root", "user", "guest", "unkno
 HANDLE_RE = re.compile(r"(?:^|\s)@\w+")
 # "and" between two names, in the languages of the bylines we meet.
 NAME_JOINER_RE = re.compile(r"\s*(?:,|;|&|·|/|\||\s(?:and|und|og|och|et|y|e|en)\s)\s*")
+# A web address on a byline, bracketed or not: a link to the author's page, not a name.
+URL_IN_BYLINE_RE = re.compile(r"\(?\s*https?://\S+?\s*(?:\)|$|(?=\s))")
+# Another role credited on the byline, after the author's name: cut with all that follows.
+ROLE_TAIL_RE = re.compile(
+    r"\s+(?:Edited|Photos?|Photographs|Photography|Illustrations?|Graphics|Video|Additional reporting)"
+    r"\s+by\b.*$",
+    re.IGNORECASE,
+)
+# Degrees and licences printed after a name, split off by its comma ("Brenda Goodman, MA").
+CREDENTIALS = {"MA", "MD", "PhD", "Ph.D.", "MS", "MSc", "BSc", "RN", "MPH", "DO", "DDS", "JD", "MBA",
+               "CPA", "DVM", "PharmD", "LCSW", "RD"}  # fmt: skip
 # A short tag after a name: a reporter's initials or handle, an agency ("Jane Doe (jd)", "(dpa)").
 NAME_TAG_RE = re.compile(r"\s*\([^()]{1,12}\)$")
 
@@ -221,6 +232,8 @@ def split_names(text: str) -> list[str]:
     """
     text = tidy_text(text) or ""
     text = BYLINE_LEAD_RE.sub("", text)
+    text = URL_IN_BYLINE_RE.sub("", text)  # "Bradley M. Kuhn (http://ebb.org/bkuhn/)"
+    text = _unless_empty(ROLE_TAIL_RE.sub, text)  # "Rob Ewaschuk Edited by Betsy Beyer"
     text = _unless_empty(BYLINE_DATE_RE.sub, re.sub(r"\S+@\S+", "", text))
     names = []
     parts = NAME_JOINER_RE.split(text)
@@ -230,11 +243,14 @@ def split_names(text: str) -> list[str]:
         named = NAME_TRAILER_RE.sub("", part).strip()
         if not named and len(parts) > 1:
             continue  # a date or a number among the names ("Jane Doe, 07. Dezember, 2022")
-        part = HANDLE_RE.sub("", named or part).strip()
+        unhandled = HANDLE_RE.sub("", named or part).strip()
+        if unhandled != (named or part).strip() and len(unhandled.split()) < 2:
+            continue  # a handle with a button's word ("Follow @janedoe"): no name printed
+        part = unhandled.strip(" —–-|:;,")
         part = KOREAN_TITLE_RE.sub("", part.strip())
         part = KOREAN_DATELINE_RE.sub("", part)
         part = NAME_TAG_RE.sub("", part)
-        if part.casefold() in NOBODY or BYLINE_LEAD_RE.match(part + " x"):
+        if part.casefold() in NOBODY or BYLINE_LEAD_RE.match(part + " x") or part in CREDENTIALS:
             continue  # an account, or the lead word alone ("von" in an element of its own)
         if part and len(part) <= 60 and not part.lower().startswith("http") and not DESK_RE.search(part):
             names.append(part)
@@ -287,6 +303,9 @@ BYLINE_XPATHS = (
     '*[contains(translate(@class, "AUTHOR", "author"), "author") and not(self::meta)]'
     '[not(descendant::*[contains(translate(@class, "AUTHOR", "author"), "author")])]',
     '*[contains(@class, "reporter") or contains(@class, "writer")]',
+    # "pb-byline", "c-article-byline": the byline word inside a longer class name.
+    '*[contains(translate(@class, "BYLINE", "byline"), "byline")]'
+    '[not(descendant::*[contains(translate(@class, "BYLINE", "byline"), "byline")])]',
 )
 
 
