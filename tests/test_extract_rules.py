@@ -105,6 +105,8 @@ def test_a_meta_author_that_is_an_e_mail_gives_way_to_the_written_by_card():
         ("Brenda Goodman, MA", ["Brenda Goodman"]),
         ("Follow @erinmcunningham", []),
         ("Jane Doe @janedoe", ["Jane Doe"]),
+        ("Martin Untersinger (avec Damien Leloup et Morgane Tual)", ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]),
+        ("Jane Doe with John Roe", ["Jane Doe", "John Roe"]),
     ],
 )
 def test_bylines_split_into_names_in_several_languages(byline, names):
@@ -118,6 +120,17 @@ def test_a_byline_class_inside_a_longer_class_name_is_a_byline():
         + PARAGRAPHS
     )
     assert extract_article(page(body=body), URL)["authors"] == ["Erin Cunningham"]
+
+
+def test_a_microdata_author_is_a_byline_and_a_commenters_is_not():
+    body = (
+        '<h1>Headline of the story</h1><p>Par <span itemprop="author">Martin Untersinger</span></p>'
+        + PARAGRAPHS
+        + '<div class="comment-author" itemprop="author"><span>link78</span></div>'
+    )
+    assert extract_article(page(body=body), URL)["authors"] == ["Martin Untersinger"]
+    commenter = '<h1>Headline of the story</h1>' + PARAGRAPHS + '<div class="comment-author" itemprop="author">link78</div>'
+    assert extract_article(page(body=commenter), URL)["authors"] == []
 
 
 def test_the_byline_under_the_headline_wins_over_teasers_above_it():

@@ -194,7 +194,9 @@ NOBODY = {"admin", "administrator", "webmaster", "root", "user", "guest", "unkno
 # A social handle beside a name ("Jane Doe @janedoe"): not part of the name.
 HANDLE_RE = re.compile(r"(?:^|\s)@\w+")
 # "and" between two names, in the languages of the bylines we meet.
-NAME_JOINER_RE = re.compile(r"\s*(?:,|;|&|·|/|\||\s(?:and|und|og|och|et|y|e|en)\s)\s*")
+NAME_JOINER_RE = re.compile(
+    r"\s*(?:,|;|&|·|/|\||\s\(?(?:with|avec|mit|con)\s|\s(?:and|und|og|och|et|y|e|en)\s)\s*"
+)
 # A web address on a byline, bracketed or not: a link to the author's page, not a name.
 URL_IN_BYLINE_RE = re.compile(r"\(?\s*https?://\S+?\s*(?:\)|$|(?=\s))")
 # Another role credited on the byline, after the author's name: cut with all that follows.
@@ -247,6 +249,8 @@ def split_names(text: str) -> list[str]:
         if unhandled != (named or part).strip() and len(unhandled.split()) < 2:
             continue  # a handle with a button's word ("Follow @janedoe"): no name printed
         part = unhandled.strip(" —–-|:;,")
+        if part.endswith(")") and "(" not in part:  # the close of "(with A and B)"
+            part = part[:-1].rstrip()
         part = KOREAN_TITLE_RE.sub("", part.strip())
         part = KOREAN_DATELINE_RE.sub("", part)
         part = NAME_TAG_RE.sub("", part)
@@ -299,9 +303,13 @@ def written_by(tree: lxml_html.HtmlElement) -> str | None:
 # Elements that hold a byline, by the class names and attributes common across the web.
 BYLINE_XPATHS = (
     '*[@rel="author"]',
+    # Microdata's author, not a reader comment's (itemprop=comment, a comment class).
+    '*[@itemprop="author"][not(self::meta or self::link)]'
+    '[not(ancestor-or-self::*[@itemprop="comment" or contains(@class, "comment")])]',
     '*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
     '*[contains(translate(@class, "AUTHOR", "author"), "author") and not(self::meta)]'
-    '[not(descendant::*[contains(translate(@class, "AUTHOR", "author"), "author")])]',
+    '[not(descendant::*[contains(translate(@class, "AUTHOR", "author"), "author")])]'
+    '[not(ancestor-or-self::*[contains(@class, "comment")])]',
     '*[contains(@class, "reporter") or contains(@class, "writer")]',
     # "pb-byline", "c-article-byline": the byline word inside a longer class name.
     '*[contains(translate(@class, "BYLINE", "byline"), "byline")]'
