@@ -338,6 +338,23 @@ def work(board_set: Any, half: str, limit: int | None, name: str, read_cache: bo
             "version": version(name)}  # fmt: skip
 
 
+def paired_speed(board_set: Any, half: str, limit: int | None, names: tuple[str, str]) -> dict[str, Any]:
+    """CPU seconds of two extractors over one set, page by page in one process, each page run by
+    both back to back (the order swapped every page): load on a shared machine drifts over
+    minutes, and two extractors timed in separate runs or workers see different loads."""
+    pages = _pages(board_set, half, limit)
+    calls = {name: EXTRACTORS[name][0]()[0] for name in names}
+    for name, call in calls.items():  # lazy imports and first-call caches are not a page's cost
+        _guarded(f"{name} warm-up", call, pages[0][1], pages[0][2])
+    cpu = dict.fromkeys(names, 0.0)
+    for index, (page_name, html, url) in enumerate(pages):
+        for name in names if index % 2 == 0 else names[::-1]:
+            start = time.process_time()
+            _guarded(f"{name} {board_set.name}/{page_name}", calls[name], html, url)
+            cpu[name] += time.process_time() - start
+    return {"set": board_set.name, "pages": len(pages), "cpu": cpu}
+
+
 _PAGES: dict[tuple, list[tuple[str, str, str]]] = {}
 
 

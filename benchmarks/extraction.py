@@ -157,6 +157,11 @@ def run_all(
     for board_set, label, name in jobs:
         task = (board_set, args.half, args.limit, name, reads_cache(name, args))
         futures.append((label, pools[roots.get(label)].submit(extractors.work, *task)))
+    paired = []
+    if "ours" in names and "trafilatura" in names and list(roots) == ["ours"]:
+        for board_set in chosen:  # the speed verdict: ours and trafilatura's default page by page
+            task = (board_set, args.half, args.limit, ("ours", "trafilatura"))
+            paired.append(pools[None].submit(extractors.paired_speed, *task))
     results = []
     order = [label for label, _ in names_for(names, roots)]
     futures.sort(key=lambda job: order.index(job[0]))  # the table's columns: ours first
@@ -165,6 +170,8 @@ def run_all(
             result = future.result()
             result["extractor"] = label
             results.append(result)
+        for future in paired:
+            results.append({"paired_speed": future.result()})
     finally:
         for pool in pools.values():
             pool.shutdown(cancel_futures=True)
@@ -200,7 +207,12 @@ def score(chosen: list[sets.BoardSet], results: list[dict], args: argparse.Names
             "held_out_pages": len(held), "held_out_sites": len({r.site for r in held}),
             "standfirst": board_set.standfirst, "note": board_set.note, "extractors": {},
         }  # fmt: skip
-        for result in (r for r in results if r["set"] == board_set.name):
+        for result in (r for r in results if r.get("paired_speed", {}).get("set") == board_set.name):
+            timing = result["paired_speed"]
+            entry["paired_speed"] = {
+                name: timing["pages"] / cpu if cpu else None for name, cpu in timing["cpu"].items()
+            }
+        for result in (r for r in results if r.get("set") == board_set.name):
             if result["note"]:
                 if result["note"] not in board["notes"]:
                     board["notes"].append(result["note"])
@@ -297,7 +309,14 @@ def verdicts(set_name: str, entry: dict[str, Any], held_differs: bool) -> list[s
             ]  # fmt: skip
             cells.append(f"{HEADERS[key]} {'yes' if not beaten else 'NO (' + ', '.join(beaten) + ')'}")
         lines.append(f"{title}: " + "; ".join(cells))
-    if "trafilatura" in extractors_:
+    paired = entry.get("paired_speed")
+    if paired and paired.get("ours") and paired.get("trafilatura"):
+        ours_speed, theirs = paired["ours"], paired["trafilatura"]
+        lines.append(
+            f"speed: ours {ours_speed:.1f} pages per CPU second, trafilatura {theirs:.1f}: no slower "
+            f"{'yes' if ours_speed >= theirs else 'NO'} (paired: both on each page in turn, one process)"
+        )
+    elif "trafilatura" in extractors_:
         ours_speed = extractors_["ours"]["full"]["pages_per_s"]
         theirs = extractors_["trafilatura"]["full"]["pages_per_s"]
         if ours_speed and theirs:
