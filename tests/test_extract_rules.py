@@ -107,6 +107,7 @@ def test_a_meta_author_that_is_an_e_mail_gives_way_to_the_written_by_card():
         ("Jane Doe @janedoe", ["Jane Doe"]),
         ("Martin Untersinger (avec Damien Leloup et Morgane Tual)", ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]),
         ("Jane Doe with John Roe", ["Jane Doe", "John Roe"]),
+        ("James Akinaka •", ["James Akinaka"]),
     ],
 )
 def test_bylines_split_into_names_in_several_languages(byline, names):
@@ -131,6 +132,13 @@ def test_a_microdata_author_is_a_byline_and_a_commenters_is_not():
     assert extract_article(page(body=body), URL)["authors"] == ["Martin Untersinger"]
     commenter = '<h1>Headline of the story</h1>' + PARAGRAPHS + '<div class="comment-author" itemprop="author">link78</div>'
     assert extract_article(page(body=commenter), URL)["authors"] == []
+
+
+def test_an_account_filed_as_the_json_ld_author_gives_way_to_the_printed_person():
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "CC7567"}}
+    body = '<h1>Headline of the story</h1><span class="author vcard"><span class="author-name">James Akinaka</span></span> •' + PARAGRAPHS
+    assert extract_article(page(body=body, ld=ld), URL)["authors"] == ["James Akinaka"]
+    assert extract_article(page(body="<h1>Headline</h1>" + PARAGRAPHS, ld=ld), URL)["authors"] == ["CC7567"]
 
 
 def test_the_byline_under_the_headline_wins_over_teasers_above_it():

@@ -535,6 +535,11 @@ def _authors(
         ld.get("creator"), organizations=False
     )
     names, signal = (filed, "JSON-LD author") if people else ([], "")
+    if people and all(HANDLE_NAME_RE.fullmatch(name) for name in people):
+        # An account filed as the author ("CC7567", "jdoe"): the byline prints the person.
+        printed = [n for n in md.visible_authors(tree, text()) if md.looks_like_a_person(n)]
+        if printed:
+            names, signal = printed, "byline in the text (JSON-LD names an account)"
     if not names:
         signal = "meta author"
         names = _meta_authors(tree)
@@ -561,6 +566,8 @@ def _authors(
 
 
 KOREAN_BYLINE_SPAN = 4000
+# A user account's name: one word with a digit or an underscore, or in lower case only.
+HANDLE_NAME_RE = re.compile(r"[^\s]*[\d_][^\s]*|[a-z][a-z.\-]*")
 
 
 def _meta_authors(tree) -> list[str]:

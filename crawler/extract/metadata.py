@@ -248,7 +248,7 @@ def split_names(text: str) -> list[str]:
         unhandled = HANDLE_RE.sub("", named or part).strip()
         if unhandled != (named or part).strip() and len(unhandled.split()) < 2:
             continue  # a handle with a button's word ("Follow @janedoe"): no name printed
-        part = unhandled.strip(" —–-|:;,")
+        part = unhandled.strip(" —–-|:;,•")
         if part.endswith(")") and "(" not in part:  # the close of "(with A and B)"
             part = part[:-1].rstrip()
         part = KOREAN_TITLE_RE.sub("", part.strip())
