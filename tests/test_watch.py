@@ -117,6 +117,8 @@ def test_the_source_pace_in_the_archive_sets_the_target_and_the_feed_keeps_it(tm
         plan.polled(FEED, 304, 0)
         plan.polled(SITEMAP, 304, 0)
     assert plan.entries[FEED].interval == 60  # the feed, the cheapest, stays at the source's pace
+    plan.entries[FEED].interval = 30  # as after a first poll that came before the archive knew the pace
+    assert plan.polled(FEED, 304, 0).interval == 60  # straight back to the pace, no x1.5 climb
     assert plan.entries[SITEMAP].interval == 900  # the sitemap only backs it up: the maximum
     clock.now += 3600  # an hour of silence since the last story (10:36): the source's pace slows
     plan.targets.clear()
@@ -142,6 +144,7 @@ def test_the_pace_is_the_mean_gap_and_a_subscribed_feed_is_polled_on_pushes_only
 
     plan.set_pushed(FEED, clock.now + 3600)  # the hub confirmed a lease of an hour
     assert plan.polled(FEED, 200, 1).interval == 900  # new stories, but the hub will say when
+    assert plan.polled(SITEMAP, 200, 2).interval == 900  # and the sitemap only backs up a pushed feed
     clock.now += 5
     plan.pushed(FEED)
     assert FEED in [e.url for e in plan.due()]  # a push: polled at once
@@ -270,6 +273,8 @@ def test_watch_exports_a_new_story_while_it_runs_then_stops_cleanly_on_sigterm(w
     assert len(lines) == 4
     assert all(re.search(r" every [\d.]+ s, next \d{4}-\d\d-\d\d [\d:]{8} \(", line) for line in lines)
     assert sum(" 1 new" in line for line in lines if line.startswith("watch: quiet ")) == 1  # feed or sitemap
+    quiet_feed = stored_schedule(running.db)[f"{running.base}/quiet/rss.xml"]
+    assert quiet_feed.not_modified >= 2 and quiet_feed.interval >= 0.5 * 1.5**2  # lengthened by each 304
 
 
 @pytest.mark.slow

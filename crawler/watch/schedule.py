@@ -11,10 +11,10 @@ point's own polls: the source's *primary* entry points (those of its cheapest ki
 before a listing, a listing before a sitemap) are polled at the target, sooner when the pace
 is not known yet; the others, whose links the primary already takes (a 5 MB sitemap), only
 back it up: polled at the target times their cost after they brought something new (what
-the primary missed), else every NEWS_WATCH_MAX_INTERVAL. Without
-enough history (fewer than 3 publications) there is no target: halve and grow between bounds.
+the primary missed), else every NEWS_WATCH_MAX_INTERVAL. Without enough history (fewer than
+3 publications) there is no target: halve on new articles, grow x1.5 on none, between bounds.
 An entry point whose WebSub hub has confirmed our subscription is polled on each push and
-otherwise every NEWS_WATCH_MAX_INTERVAL, as a safety net.
+otherwise every NEWS_WATCH_MAX_INTERVAL, as a safety net, and so are its source's backups.
 
 No interval is ever shorter than NEWS_WATCH_MIN_INTERVAL, the source's `min_interval` or its
 host's robots.txt `Crawl-delay`; a `Retry-After` or a failure pushes the next poll back. One
@@ -171,6 +171,11 @@ class Schedule:
         """Whether the entry point is of its source's cheapest kind (polled at the source's pace)."""
         return self.cost(entry) == 1
 
+    def _source_pushed(self, source: str) -> bool:
+        """Whether a primary entry point of the source is pushed by its hub."""
+        mine = (e for e in self.entries.values() if e.source == source and self.is_primary(e))
+        return any(self.is_pushed(e.url) for e in mine)
+
     def is_pushed(self, url: str) -> bool:
         """Whether a WebSub hub has confirmed our subscription to the entry point, lease running."""
         return self.subscribed.get(url, 0.0) > self.clock()
@@ -238,7 +243,7 @@ class Schedule:
             entry.new_items += new_items
             entry.last_new = now
             self.targets.pop(entry.source, None)  # learn again, with this batch stored
-        if self.is_pushed(url):
+        if self.is_pushed(url) or (not self.is_primary(entry) and self._source_pushed(entry.source)):
             entry.interval = self.max_interval  # the hub tells us of changes: polls are a safety net
         elif new_items:
             target = self._learn(entry.source, now)
@@ -246,8 +251,8 @@ class Schedule:
             # when the pace is not known yet.
             entry.interval = target * self.cost(entry) if target else entry.interval * SHORTEN
         elif self.is_primary(entry):
-            target = self.target(entry.source)
-            entry.interval = min(entry.interval * LENGTHEN, target or self.max_interval)
+            # At the source's pace (a silence stretches it); without one, 1.5 times longer.
+            entry.interval = self.target(entry.source) or entry.interval * LENGTHEN
         else:  # nothing the primary had not brought: the backup waits as long as allowed
             entry.interval = self.max_interval
         entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
