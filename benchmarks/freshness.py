@@ -1,8 +1,10 @@
 """Freshness: how soon a story reaches our feeds, and what polling costs the sources.
 
 One run, one live site (demo/live.py: outlets publishing at set rates, each on its own port
-with its own robots.txt), three contenders side by side, each with its own archive and export
-folder: `scrapy watch`, and `scrapy update` from a loop every 10 minutes and every minute.
+with its own robots.txt), four contenders side by side, each with its own archive and export
+folder: `scrapy watch` polling only; `scrapy watch` with WebSub (the site is also the hub its
+feeds advertise and pushes each new story to subscribers; watch listens on a loopback
+callback); and `scrapy update` from a loop every 10 minutes and every minute.
 Time is scaled: the outlets publish `--speed` times faster than their rates, and every interval
 of the contenders is divided by the same factor (watch's 30 s / 15 min bounds, the loops'
 periods), so `--minutes 4 --speed 4` shows 16 minutes of publishing at the real rates. Figures
@@ -14,8 +16,11 @@ contenders run one more 10-minute period so every story can arrive.
 
 Per contender and source: latency from publication to the story's first appearance in the
 exported RSS feed (median, 95th percentile, max; stories that never arrived), entry-point
-requests per source per hour of the publishing window (robots, feed, sitemap; 200 vs 304),
-articles requested twice, and the watch process's memory (first vs second half of the run).
+requests per source per hour of the publishing window (robots, feed, sitemap; 200 vs 304;
+requests to the hub are not the sources' and are counted apart), article requests per source
+per hour, articles requested twice, where the seconds went (publication to the article's
+request: waiting for a poll; the article's request to the exported feed: fetch, extraction,
+store, export), and the watch processes' memory (first vs second half of the run).
 
     python benchmarks/freshness.py [--rates busy=60,steady=20,slow=6,quiet=2] [--speed 4] [--minutes 4]
 """
@@ -26,6 +31,7 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -45,8 +51,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class Contender:
-    def __init__(self, name: str, folder: Path, sources: Path, speed: float, period: float | None):
+    def __init__(self, name: str, folder: Path, sources: Path, speed: float, period: float | None,
+                 websub_port: int | None = None):  # fmt: skip
         self.name, self.period = name, period  # period: real seconds between updates; None: watch
+        self.websub_port = websub_port
         self.folder = folder / name
         self.folder.mkdir()
         self.out = self.folder / "out"
@@ -61,6 +69,11 @@ class Contender:
             self.settings += [
                 "-s", f"NEWS_WATCH_MIN_INTERVAL={30 / speed}", "-s", f"NEWS_WATCH_MAX_INTERVAL={900 / speed}",
                 "-s", f"NEWS_WATCH_TICK={min(1.0, 1 / speed)}", "-s", f"NEWS_WATCH_EXPORT_WAIT={5 / speed}",
+            ]  # fmt: skip
+        if websub_port is not None:
+            self.settings += [
+                "-s", f"NEWS_WEBSUB_CALLBACK=http://127.0.0.1:{websub_port}/websub",
+                "-s", f"NEWS_WEBSUB_LISTEN=127.0.0.1:{websub_port}",
             ]  # fmt: skip
         self.seen: dict[str, float] = {}  # title -> real time first seen in the exported feed
         self.memory: list[tuple[float, int]] = []  # (real time, RSS KiB) of the watch process
@@ -121,6 +134,16 @@ class Contender:
                 self.process.kill()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def path(article) -> str:
+    return f"/{article.outlet}/articles/{article.number}.html"
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -142,6 +165,8 @@ def main() -> None:
     speed, window = args.speed, args.minutes * 60
     site = live.LiveSite(rates, speed=speed, seed=args.seed, backlog=2)
     servers = {name: live.start(site) for name in rates}  # one host (port) per outlet
+    hub_server = live.start(site)  # the hub, on a host of its own
+    site.serve_hub(f"http://127.0.0.1:{hub_server.server_address[1]}/hub")
     ports = {server.server_address[1]: name for name, server in servers.items()}
     bases = {name: f"http://127.0.0.1:{server.server_address[1]}" for name, server in servers.items()}
     print(
@@ -155,6 +180,7 @@ def main() -> None:
         sources.write_text(live.sources_toml(bases, rates), encoding="utf-8")
         contenders = [
             Contender("watch", folder, sources, speed, None),
+            Contender("watch+websub", folder, sources, speed, None, websub_port=free_port()),
             Contender("update-10min", folder, sources, speed, 600 / speed),
             Contender("update-1min", folder, sources, speed, 60 / speed),
         ]
@@ -174,7 +200,7 @@ def main() -> None:
             contender.look()
         report(site, contenders, rates, ports, speed, started, window_end)
     finally:
-        for server in servers.values():
+        for server in [*servers.values(), hub_server]:
             server.shutdown()
         if args.keep:
             print(f"Logs and archives kept in {folder}")
@@ -185,7 +211,7 @@ def main() -> None:
 COLUMNS = (
     ("contender", 13), ("source", 7), ("stories", 7), ("missing", 7), ("median s", 8), ("p95 s", 7),
     ("max s", 7), ("entry req/h", 11), ("robots", 6), ("feed", 5), ("sitemap", 7), ("200", 5), ("304", 5),
-    ("twice", 5),
+    ("article/h", 9), ("twice", 5),
 )  # fmt: skip
 
 
@@ -205,7 +231,10 @@ def report(site, contenders, rates, ports, speed, started, window_end) -> None:
     print(header + "\n" + "-" * len(header))
     for contender in contenders:
         hits = [hit for hit in site.requests if hit.agent == contender.agent]
+        hub_hits = [hit for hit in hits if hit.port not in ports]  # subscriptions at the hub
+        hits = [hit for hit in hits if hit.port in ports]
         twice = sum(n - 1 for n in Counter(h.path for h in hits if "/articles/" in h.path).values())
+        fresh = {path(a) for a in articles}
         for outlet in [*rates, "all"]:
             mine = [a for a in articles if outlet in ("all", a.outlet)]
             latencies = [
@@ -213,10 +242,9 @@ def report(site, contenders, rates, ports, speed, started, window_end) -> None:
                 for a in mine
                 if a.title in contender.seen
             ]
-            polls = [
-                h for h in hits
-                if h.time <= window_end and outlet in ("all", ports[h.port]) and "/articles/" not in h.path
-            ]  # fmt: skip
+            ours = [h for h in hits if h.time <= window_end and outlet in ("all", ports[h.port])]
+            polls = [h for h in ours if "/articles/" not in h.path]
+            fetched = [h for h in ours if h.path in fresh]  # not the backlog's first fetch
             kinds = Counter(
                 "robots" if h.path == "/robots.txt" else "feed" if h.path.endswith("rss.xml") else "sitemap"
                 for h in polls
@@ -228,8 +256,35 @@ def report(site, contenders, rates, ports, speed, started, window_end) -> None:
                 statistics.median(latencies) if latencies else "-", percentile(latencies, 0.95),
                 max(latencies, default="-"), len(polls) / scale, kinds["robots"] / scale,
                 kinds["feed"] / scale, kinds["sitemap"] / scale, statuses[200] / scale, statuses[304] / scale,
-                twice if outlet == "all" else "",
+                len(fetched) / scale, twice if outlet == "all" else "",
             ))  # fmt: skip
+        asked = {}  # article path -> real time of its first request
+        for hit in hits:
+            asked.setdefault(hit.path, hit.time)
+        waits, work = [], []
+        for a in articles:
+            when = asked.get(path(a))
+            if when is not None and a.title in contender.seen:
+                waits.append(max(0.0, when - a.published) * speed)
+                work.append(max(0.0, contender.seen[a.title] - when) * speed)
+        if waits:
+            wait, rest = statistics.median(waits), statistics.median(work)
+            print(f"{contender.name}: median {wait:.1f} s from publication to the article's request"
+                  f" (waiting for a poll), {rest:.1f} s from there to the exported feed (fetch,"
+                  f" extraction, store, export, and this benchmark's 0.25 s look)")  # fmt: skip
+        arrived = [a for a in articles if a.title in contender.seen]
+        late = sorted(arrived, key=lambda a: contender.seen[a.title] - a.published)[-3:]
+        print(f"{contender.name}: slowest " + ", ".join(
+            f"{a.outlet} {a.number} ({(contender.seen[a.title] - a.published) * speed:.0f} s; published"
+            f" {(a.published - site.started) * speed:.0f} s into the run, requested"
+            f" {(asked.get(path(a), a.published) - a.published) * speed:.0f} s after)"
+            for a in reversed(late)
+        ))  # fmt: skip
+        if hub_hits:
+            pushes = [p for p in site.pushes if f":{contender.websub_port}/" in p[0]]
+            answers = dict(Counter(p[1] for p in pushes))
+            print(f"{contender.name}: {len(hub_hits)} subscription requests to the hub;"
+                  f" {len(pushes)} pushes received, answered {answers}")  # fmt: skip
         if contender.memory:
             half = len(contender.memory) // 2
             first = statistics.mean(kib for _, kib in contender.memory[:half] or contender.memory)
@@ -241,7 +296,8 @@ def report(site, contenders, rates, ports, speed, started, window_end) -> None:
             print(f"{contender.name}: {contender.runs} runs")
         print()
     print("entry req/h: robots, feed and sitemap requests per source per (scaled) hour of the publishing")
-    print("window; 200/304: the same split by answer; twice: articles requested more than once.")
+    print("window; 200/304: the same split by answer; article/h: requests for the window's articles per")
+    print("source per hour; twice: articles requested more than once (the backlog's included).")
 
 
 if __name__ == "__main__":

@@ -178,7 +178,8 @@ NEWS_WATCH_ROBOTS_TTL = 6 * 3600
 NEWS_WEBSUB_CALLBACK = ""
 NEWS_WEBSUB_LISTEN = "127.0.0.1:8089"
 NEWS_WEBSUB_LEASE = 86400
-# Our own hub (empty: none): watch pings it (hub.mode=publish) for each feed an export rewrote.
+# Our own hub (empty: none): every RSS, Atom and JSON feed names it (rel="hub", JSON Feed `hubs`)
+# beside its rel="self" URL, and watch pings it (hub.mode=publish) for each feed an export rewrote.
 NEWS_WEBSUB_HUB = ""
 
 # --- Logs of `newsdao` commands ---------------------------------------------

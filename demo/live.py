@@ -9,9 +9,13 @@ the crawler's intervals by it shows an hour of publishing in minutes; dates stay
 source's archive and feed already hold). `publish(outlet)` adds an article now (tests).
 Like demo/server.py it sends ETag and Last-Modified and answers conditional requests with
 304; `crawl_delay` puts a Crawl-delay in robots.txt, `hub` a WebSub hub in the feeds;
+`serve_hub()` makes the site that hub too (`POST /hub`): it verifies each subscriber's intent
+and, the moment an outlet publishes, POSTs the outlet's feed to its subscribers, signed with
+`X-Hub-Signature: sha256=<HMAC>` (a publisher running its own hub, as WordPress sites do);
 `unavailable(outlet, seconds)` answers that outlet's feed and sitemap with 503 and a
-Retry-After for that long. `requests` logs every request (a Hit: path, status, real time,
-conditional or not, User-Agent, port).
+Retry-After for that long, and `broken` (a set of article paths) those articles with 500.
+`requests` logs every request (a Hit: path, status, real time, conditional or not,
+User-Agent, port).
 
     python -m demo.live --rates busy=60,steady=20,slow=6,quiet=2 [--speed 1] [--watch DIR]
     make demo-live     # the same at speed 10, with `scrapy watch` on it into output/demo-live/
@@ -21,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import hmac
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -33,6 +39,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import parse_qsl, urlencode
+from urllib.request import Request, urlopen
 from xml.sax.saxutils import escape
 
 WORDS = (
@@ -52,6 +60,16 @@ class Hit(NamedTuple):
     conditional: bool  # If-None-Match or If-Modified-Since sent
     agent: str
     port: int
+
+
+@dataclass
+class Subscriber:
+    """A WebSub subscription the site's own hub verified."""
+
+    outlet: str
+    topic: str  # the outlet's feed URL, as the subscriber asked for it
+    callback: str
+    secret: str
 
 
 @dataclass
@@ -79,7 +97,11 @@ class LiveSite:
         self.upcoming = {name: self._gap(name) for name in rates}  # seconds after start
         self.down_for: dict[str, float] = {}  # outlet -> seconds of 503 from its first refused request
         self.down_since: dict[str, float] = {}
+        self.broken: set[str] = set()  # article paths answered with 500
         self.requests: list[Hit] = []
+        self.subscribers: dict[str, Subscriber] = {}  # callback URL -> subscription (serve_hub)
+        self.pushes: list[tuple[str, int, float]] = []  # (callback, answer status, real time)
+        self.notified: dict[str, int] = {}  # outlet -> articles its subscribers were told of
         for outlet, rate in rates.items():
             count = int(rate * backlog)
             for n in range(count, 0, -1):
@@ -131,6 +153,71 @@ class LiveSite:
         self.down_for[outlet] = seconds
         self.down_since.pop(outlet, None)
 
+    # --- its own WebSub hub -------------------------------------------------------------
+
+    def serve_hub(self, url: str) -> None:
+        """Be the WebSub hub at `url` (this site's `/hub`): advertise it in the feeds, and push
+        each new article to the subscribers of its outlet's feed as it is published."""
+        self.hub = url
+        with self.lock:
+            self._catch_up()
+            self.notified = {outlet: len(articles) for outlet, articles in self.articles.items()}
+        threading.Thread(target=self._push_loop, daemon=True).start()
+
+    def subscribe(self, body: bytes) -> int:
+        """A subscription request (POST /hub): 202, and intent verified in the background."""
+        fields = dict(parse_qsl(body.decode("utf-8", "replace")))
+        topic, callback = fields.get("hub.topic", ""), fields.get("hub.callback", "")
+        outlet = next((name for name in self.rates if topic.endswith(f"/{name}/rss.xml")), None)
+        if fields.get("hub.mode") != "subscribe" or outlet is None or not callback.startswith("http"):
+            return 400
+        sub = Subscriber(outlet, topic, callback, fields.get("hub.secret", ""))
+        lease = fields.get("hub.lease_seconds", "86400")
+        threading.Thread(target=self._verify, args=(sub, lease), daemon=True).start()
+        return 202
+
+    def _verify(self, sub: Subscriber, lease: str) -> None:
+        challenge = secrets.token_hex(8)
+        query = urlencode({"hub.mode": "subscribe", "hub.topic": sub.topic, "hub.challenge": challenge,
+                           "hub.lease_seconds": lease})  # fmt: skip
+        try:
+            with urlopen(f"{sub.callback}?{query}", timeout=10) as answer:  # noqa: S310  loopback
+                confirmed = answer.read().decode() == challenge
+        except OSError:
+            confirmed = False
+        if confirmed:
+            with self.lock:
+                self.subscribers[sub.callback] = sub
+
+    def _push_loop(self) -> None:
+        while True:
+            with self.lock:
+                self._catch_up()
+                pushes = []
+                for outlet, articles in self.articles.items():
+                    if len(articles) > self.notified.get(outlet, 0):
+                        self.notified[outlet] = len(articles)
+                        for sub in self.subscribers.values():
+                            if sub.outlet == outlet:
+                                base = sub.topic.removesuffix(f"/{outlet}/rss.xml")
+                                pushes.append((sub, self._feed(outlet, articles[-30:], base)))
+                upcoming = self.started + min(self.upcoming.values(), default=float("inf"))
+            for sub, body in pushes:
+                self._push(sub, body)
+            time.sleep(min(0.5, max(0.01, upcoming - self.clock())))
+
+    def _push(self, sub: Subscriber, body: bytes) -> None:
+        signature = "sha256=" + hmac.new(sub.secret.encode(), body, hashlib.sha256).hexdigest()
+        request = Request(sub.callback, data=body, headers={
+            "Content-Type": "application/rss+xml", "X-Hub-Signature": signature,
+        })  # fmt: skip
+        try:
+            with urlopen(request, timeout=10) as answer:  # noqa: S310  loopback
+                status = answer.status
+        except OSError as exc:
+            status = getattr(exc, "code", 0)
+        self.pushes.append((sub.callback, status, time.time()))
+
     # --- pages ----------------------------------------------------------------------------
 
     def page(self, path: str, base: str) -> tuple[int, dict[str, str], bytes]:
@@ -157,6 +244,8 @@ class LiveSite:
                     body = self._sitemap([a for a in articles if a.published >= cutoff], base)
                 newest = articles[-1].published if articles else self.started
                 return 200, {"Content-Type": "application/xml", "_modified": newest}, body
+            if path in self.broken:
+                return 500, {}, b"server error"
             if len(parts) == 3 and parts[1] == "articles" and parts[2].endswith(".html"):
                 number = parts[2].removesuffix(".html")
                 if number.isdigit() and 0 < int(number) <= len(articles):
@@ -243,6 +332,17 @@ class LiveHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self):
+        """WebSub subscriptions to the site's own hub (LiveSite.serve_hub)."""
+        port = self.server.server_address[1]
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status = self.site.subscribe(body) if self.site.hub and self.path.split("?")[0] == "/hub" else 404
+        agent = self.headers.get("User-Agent", "")
+        self.site.requests.append(Hit(self.path, status, time.time(), False, agent, port))
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _not_modified(self, etag: str, modified: float) -> bool:
         if "If-None-Match" in self.headers:

@@ -3,7 +3,9 @@
 feedgen's traps (see FIELD-NOTES): it stamps `lastBuildDate`/`updated` with the current
 time, reverses entries unless `order="append"`, drops RSS authors without e-mail, makes the
 last `link()` the channel link, writes `content:encoded` only when a description is set, and
-wraps each `media:content` in a `media:group` of its own unless told `group=None`.
+wraps each `media:content` in a `media:group` of its own unless told `group=None`, and
+writes only the `rel="self"` one of the channel's links into RSS (the WebSub hub link is
+added by `_HubLink`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+ATOM = "http://www.w3.org/2005/Atom"
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class FeedInfo:
     id_prefix: str = "tag:newsdao.kr,2024:"  # + "article:<id>": entry ids that never change
     publisher: str = "flaretime"  # Atom's feed author, for entries whose page named no author
     image_alt: str = "flaretime 속보"  # the lead image's alt text, as the post writes it
+    hub: str = ""  # a WebSub hub (NEWS_WEBSUB_HUB) subscribers may use, advertised as rel="hub"
 
 
 def moment(value: str | None) -> datetime | None:
@@ -79,6 +84,10 @@ def _generator(info: FeedInfo, articles: list[dict], self_type: str) -> FeedGene
     feed.generator("newsdao-crawler")
     feed.author(name=info.publisher)  # Atom only: RSS would need an e-mail address
     feed.link(href=info.feed_url, rel="self", type=self_type)
+    if info.hub:  # WebSub: subscribe at the hub to the rel="self" URL (the topic our pings name)
+        feed.link(href=info.hub, rel="hub")
+        feed.register_extension("websub", _HubLink, atom=False, rss=True)
+        feed.websub.hub = info.hub
     feed.link(href=info.site_url, rel="alternate")  # last: RSS takes it as the channel link
     newest = newest_update(articles)
     feed.updated(newest)
@@ -86,6 +95,22 @@ def _generator(info: FeedInfo, articles: list[dict], self_type: str) -> FeedGene
     for article in articles:
         _add_entry(feed, info, article)
     return feed
+
+
+class _HubLink(BaseExtension):
+    """`<atom:link rel="hub">` in an RSS channel, after the self link (feedgen's RSS keeps only that one)."""
+
+    hub = ""
+
+    def extend_rss(self, feed):
+        channel = feed.find("channel")
+        link = channel.makeelement(f"{{{ATOM}}}link", {"href": self.hub, "rel": "hub"})
+        self_link = channel.find(f"{{{ATOM}}}link[@rel='self']")
+        if self_link is not None:
+            self_link.addnext(link)
+        else:
+            channel.append(link)
+        return feed
 
 
 def _add_entry(feed: FeedGenerator, info: FeedInfo, article: dict) -> None:

@@ -15,8 +15,10 @@ def json_feed(info: FeedInfo, articles: list[dict]) -> bytes:
         "feed_url": info.feed_url,
         "description": info.description,
         "language": info.language,
-        "items": [_item(info, article) for article in articles],
     }
+    if info.hub:  # WebSub, as JSON Feed 1.1 names it
+        feed["hubs"] = [{"type": "WebSub", "url": info.hub}]
+    feed["items"] = [_item(info, article) for article in articles]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -47,6 +47,7 @@ class ExportOptions:
     post_hook_name: str = ""
     excerpt_only_sources: frozenset[str] = frozenset()  # sources with full_text = false
     read_more: str = "원문 보기"
+    websub_hub: str = ""  # NEWS_WEBSUB_HUB, advertised in every feed
 
     def settings_key(self) -> str:
         """A hash of everything besides the archive that shapes a post."""
@@ -146,6 +147,7 @@ class Exporter:
                     id_prefix=self.options.feed_id_prefix,
                     publisher=self.options.style.brand,
                     image_alt=self.options.style.image_alt.format(brand=self.options.style.brand),
+                    hub=self.options.websub_hub,
                 )
                 self.write(f"{folder}/{name}", render(info, prepared), marker=marker)
                 self.result.feeds.append(FeedLink(group, feed_title, f"{folder}/{name}", info.feed_url, kind))
@@ -162,7 +164,7 @@ class Exporter:
         """What a feed is made from: its entries' ids and content, and the settings."""
         options = self.options
         made_of = [title, folder, self.manifest.settings_key, options.feed_limit, options.feed_description]
-        made_of += [options.feed_language, options.feed_id_prefix, options.style.brand]
+        made_of += [options.feed_language, options.feed_id_prefix, options.style.brand, options.websub_hub]
         made_of += [[a["id"], a["content_hash"], a.get("updated_at")] for a in articles]
         return "feed:" + hashlib.sha256(json.dumps(made_of).encode("utf-8")).hexdigest()[:16]
 

@@ -20,6 +20,7 @@ import yaml
 from lxml import html as lxml_html
 
 from crawler.store import Archive
+from crawler.watch.websub import feed_hub
 from tests import conftest
 from tests.conftest import (
     PUBLISHED_PATHS,
@@ -416,3 +417,32 @@ def test_the_standfirst_opens_the_post_and_every_feed_entry(archive_db, tmp_path
     items = json.loads((out / "feeds" / "feed.json").read_text(encoding="utf-8"))["items"]
     html = next(i for i in items if i["url"] == row["url"])["content_html"]
     assert html.index(printed) < html.index("정부가 인공지능")
+
+
+def test_with_a_websub_hub_every_feed_advertises_it_beside_its_self_url_and_stays_valid(archive_db, tmp_path):
+    hub = "https://hub.example/websub"
+    out = tmp_path / "out"
+    export(archive_db, out, "-s", f"NEWS_WEBSUB_HUB={hub}", "-s", f"NEWS_SITE_URL={SITE}")
+    xml = feed_files(out, "*.xml")
+    assert xml
+    for path in xml:
+        url = f"{SITE}/{path.relative_to(out).as_posix()}"
+        assert feed_hub(path.read_bytes(), "https://elsewhere.example/") == (hub, url)  # what watch reads
+        root = ET.parse(path).getroot()
+        channel = root.find("channel")
+        links = (channel if channel is not None else root).findall("atom:link", NS)
+        assert [(link.get("rel"), link.get("href")) for link in links if link.get("rel") in ("hub", "self")] == [
+            ("self", url), ("hub", hub)
+        ]  # fmt: skip
+    for path in feed_files(out, "feed.json"):
+        assert json.loads(path.read_text(encoding="utf-8"))["hubs"] == [{"type": "WebSub", "url": hub}]
+    validate = feedvalidator_or_skip()
+    result = subprocess.run([*validate, "--strict", *map(str, xml)], capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip().rsplit("\n", 1)[-1] == f"SUMMARY {len(xml)} file(s), 0 failure(s), 0 warning(s)", (
+        result.stdout + result.stderr
+    )
+
+    export(archive_db, out, "-s", f"NEWS_SITE_URL={SITE}")  # no hub any more: the feeds say so at once
+    for path in xml:
+        assert feed_hub(path.read_bytes(), "https://elsewhere.example/") is None
+    assert all("hubs" not in json.loads(p.read_text(encoding="utf-8")) for p in feed_files(out, "feed.json"))

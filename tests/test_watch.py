@@ -97,7 +97,7 @@ def test_a_restart_resumes_the_schedule_from_the_archive(tmp_path):
     assert stored_schedule(tmp_path / "news.db")[FEED].not_modified == 1
 
 
-def test_the_source_pace_in_the_archive_sets_the_target_and_the_leading_entry_point_keeps_it(tmp_path):
+def test_the_source_pace_in_the_archive_sets_the_target_and_the_feed_keeps_it(tmp_path):
     with Archive(tmp_path / "news.db") as archive:
         for minute in range(0, 40, 4):  # one story every 4 minutes
             archive.save({
@@ -110,18 +110,46 @@ def test_the_source_pace_in_the_archive_sets_the_target_and_the_leading_entry_po
     assert plan.target("busy") == 60  # sqrt(240 s gap x 30 s / 2)
     assert plan.target("unknown") is None
     assert (plan.entries[FEED].interval, plan.entries[SITEMAP].interval) == (60, 240)
-    plan.polled(FEED, 200, 1)  # the feed shows the new story first: it leads
-    plan.polled(SITEMAP, 200, 0)  # the sitemap lists it too, but it is known by then
+    plan.polled(SITEMAP, 200, 1)  # the sitemap happened to be polled first after a story
+    assert plan.entries[SITEMAP].interval == 240  # back to the pace, times its cost
+    plan.polled(FEED, 200, 0)  # the feed lists it too, but it is known by then
     for _ in range(10):
         plan.polled(FEED, 304, 0)
         plan.polled(SITEMAP, 304, 0)
-    assert plan.entries[FEED].interval == 60  # the leader stays at the source's pace
-    assert plan.entries[SITEMAP].interval == 900  # the other backs off to the maximum
+    assert plan.entries[FEED].interval == 60  # the feed, the cheapest, stays at the source's pace
+    plan.entries[FEED].interval = 30  # as after a first poll that came before the archive knew the pace
+    assert plan.polled(FEED, 304, 0).interval == 60  # straight back to the pace, no x1.5 climb
+    assert plan.entries[SITEMAP].interval == 900  # the sitemap only backs it up: the maximum
     clock.now += 3600  # an hour of silence since the last story (10:36): the source's pace slows
     plan.targets.clear()
     for _ in range(5):
         plan.polled(FEED, 304, 0)
     assert plan.entries[FEED].interval == pytest.approx(math.sqrt(3660 / 2 * 15))
+
+
+def test_the_pace_is_the_mean_gap_and_a_subscribed_feed_is_polled_on_pushes_only(tmp_path):
+    gaps = [10, 10, 10, 10, 10, 10, 10, 10, 10, 510]  # minutes: a Poisson-like mix, mean 60
+    with Archive(tmp_path / "news.db") as archive:
+        minute = 0
+        for number, gap in enumerate([0, *gaps]):
+            minute += gap
+            archive.save({
+                "url": f"https://busy.example/a/{number}", "title": f"Story number {number} of the day",
+                "source": "busy", "published": datetime.fromtimestamp(minute * 60, UTC).isoformat(),
+                "body_html": f"<p>{'word ' * number} story {number}</p>", "text": f"story {number}",
+            })  # fmt: skip
+    clock = Clock(minute * 60 + 60)
+    plan = schedule(tmp_path, clock)
+    assert plan.target("busy") == pytest.approx(math.sqrt(3600 * 30 / 2))  # the median (600 s) would give 95
+
+    plan.set_pushed(FEED, clock.now + 3600)  # the hub confirmed a lease of an hour
+    assert plan.polled(FEED, 200, 1).interval == 900  # new stories, but the hub will say when
+    assert plan.polled(SITEMAP, 200, 2).interval == 900  # and the sitemap only backs up a pushed feed
+    clock.now += 5
+    plan.pushed(FEED)
+    assert FEED in [e.url for e in plan.due()]  # a push: polled at once
+    clock.now += 3600  # the lease ended unrenewed: the pace again
+    assert plan.polled(FEED, 200, 1).interval == plan.target("busy")
 
 
 # --- the real process ----------------------------------------------------------------------
@@ -245,6 +273,8 @@ def test_watch_exports_a_new_story_while_it_runs_then_stops_cleanly_on_sigterm(w
     assert len(lines) == 4
     assert all(re.search(r" every [\d.]+ s, next \d{4}-\d\d-\d\d [\d:]{8} \(", line) for line in lines)
     assert sum(" 1 new" in line for line in lines if line.startswith("watch: quiet ")) == 1  # feed or sitemap
+    quiet_feed = stored_schedule(running.db)[f"{running.base}/quiet/rss.xml"]
+    assert quiet_feed.not_modified >= 2 and quiet_feed.interval >= 0.5 * 1.5**2  # lengthened by each 304
 
 
 @pytest.mark.slow
@@ -307,10 +337,34 @@ def test_after_sigkill_nothing_stored_is_lost_and_a_restart_resumes(watch):
     assert code == 0, err[-3000:]
 
 
+@pytest.mark.slow
+def test_an_article_that_fails_is_kept_pending_in_the_archive_not_asked_for_at_every_poll(watch):
+    site = live.LiveSite({"busy": 0})
+    bad, good = site.publish("busy"), site.publish("busy")
+    site.broken.add(f"/busy/articles/{bad.number}.html")
+    running = watch(site)
+    running.wait_for(good.title)
+    deadline = time.monotonic() + 15
+    waiting = {}
+    while waiting.get("busy", {}).get("waiting") != 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        with Archive(running.db) as archive:
+            waiting = archive.pending_counts()
+    assert waiting == {"busy": {"waiting": 1, "given_up": 0}}  # in the archive while watch runs
+    asked = sum(1 for hit in site.requests if hit.path == f"/busy/articles/{bad.number}.html")
+    fresh = site.publish("busy")  # the feed changes and lists the failed link again
+    running.wait_for(fresh.title)
+    again = sum(1 for hit in site.requests if hit.path == f"/busy/articles/{bad.number}.html")
+    assert again == asked  # its next try is an hour away (NEWS_PENDING_RETRY_DELAY)
+    code, _, err, _ = running.stop()
+    assert code == 0, err[-3000:]
+
+
 class Hub:
     """A WebSub hub on 127.0.0.1: takes subscriptions and verifies intent as a real hub does."""
 
-    def __init__(self):
+    def __init__(self, lease: int = 600):
+        self.lease = lease  # what the hub grants, whatever was asked
         self.subscriptions: list[dict[str, str]] = []
         self.verified: list[bool] = []
         self.published: list[str] = []  # hub.url of the pings from our own exports
@@ -338,7 +392,7 @@ class Hub:
     def verify(self, fields: dict[str, str]) -> None:
         challenge = secrets.token_hex(8)
         query = urlencode({"hub.mode": "subscribe", "hub.topic": fields["hub.topic"],
-                           "hub.challenge": challenge, "hub.lease_seconds": "600"})  # fmt: skip
+                           "hub.challenge": challenge, "hub.lease_seconds": str(self.lease)})  # fmt: skip
         with urllib.request.urlopen(f"{fields['hub.callback']}?{query}", timeout=10) as answer:
             self.verified.append(answer.read().decode() == challenge)
 
@@ -356,8 +410,8 @@ class Hub:
 
 
 @pytest.mark.slow
-def test_websub_subscribes_verifies_polls_on_a_signed_push_only_and_pings_our_hub(watch):
-    hub = Hub()
+def test_websub_subscribes_verifies_polls_on_a_signed_push_only_renews_and_pings_our_hub(watch):
+    hub = Hub(lease=4)
     site = live.LiveSite({"busy": 0}, hub=hub.url)
     first = site.publish("busy")
     with socket.socket() as probe:
@@ -372,12 +426,16 @@ def test_websub_subscribes_verifies_polls_on_a_signed_push_only_and_pings_our_hu
     deadline = time.monotonic() + 15
     while not hub.verified and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert hub.verified == [True]  # subscribed once, and the challenge was echoed
-    (fields,) = hub.subscriptions
+    assert hub.verified[:1] == [True]  # the challenge was echoed
+    fields = hub.subscriptions[0]
     assert fields["hub.mode"] == "subscribe" and fields["hub.topic"] == f"{running.base}/busy/rss.xml"
     assert len(fields["hub.secret"]) >= 20
 
     polls = lambda: sum(1 for hit in site.requests if hit.path == "/busy/rss.xml")  # noqa: E731
+    deadline = time.monotonic() + 15
+    while polls() < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert polls() == 2  # the first poll, and one once subscribed: a story may have come between
     before = polls()
     fresh = site.publish("busy")
     assert hub.push(b"<rss/>", secret="not-the-secret") == 403  # a forged push is refused
@@ -391,5 +449,47 @@ def test_websub_subscribes_verifies_polls_on_a_signed_push_only_and_pings_our_hu
     assert (
         hub.published.count("https://news.example/feeds/rss.xml") == 2
     )  # one ping per export that changed it
+    deadline = time.monotonic() + 15
+    while len(hub.verified) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    # Renewed before each 4 s lease ends, though the feed is polled a minute apart (no 200 to read
+    # the hub from): the same subscription (callback, secret), asked again and confirmed.
+    assert hub.verified[:3] == [True, True, True]
+    assert {(f["hub.callback"], f["hub.secret"], f["hub.topic"]) for f in hub.subscriptions} == {
+        (fields["hub.callback"], fields["hub.secret"], fields["hub.topic"])
+    }
     code, _, err, _ = running.stop()
     assert code == 0, err[-3000:]
+
+
+@pytest.mark.slow
+def test_a_story_pushed_by_the_live_sites_own_hub_is_exported_long_before_the_next_poll(watch):
+    site = live.LiveSite({"busy": 0})
+    first = site.publish("busy")
+    hub = live.start(site)  # the site's hub, on a host of its own
+    site.serve_hub(f"http://127.0.0.1:{hub.server_address[1]}/hub")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    running = watch(
+        site, "-s", "NEWS_WATCH_MIN_INTERVAL=300", "-s", "NEWS_WATCH_MAX_INTERVAL=600",
+        "-s", f"NEWS_WEBSUB_CALLBACK=http://127.0.0.1:{port}/websub", "-s", f"NEWS_WEBSUB_LISTEN=127.0.0.1:{port}",
+    )  # fmt: skip
+    running.wait_for(first.title)  # the first poll: the feed names the hub, watch subscribes
+    deadline = time.monotonic() + 15
+    while not site.subscribers and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [sub.topic for sub in site.subscribers.values()] == [f"{running.base}/busy/rss.xml"]
+    feeds = lambda: [hit for hit in site.requests if hit.path == "/busy/rss.xml"]  # noqa: E731
+    deadline = time.monotonic() + 15
+    while len(feeds()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)  # once subscribed, the feed is polled once more
+    fresh = site.publish("busy")
+    assert running.wait_for(fresh.title, timeout=20) < 20  # the next poll is 10 minutes away
+    assert [status for _, status, _ in site.pushes] == [202]  # signed with the secret watch gave
+    polled = feeds()
+    assert len(polled) == 3 and polled[2].conditional  # at the start, once subscribed, on the push
+    code, _, err, _ = running.stop()
+    assert code == 0, err[-3000:]
+    hub.shutdown()
+    hub.server_close()

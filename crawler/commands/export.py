@@ -80,6 +80,7 @@ def export_options(settings, out_dir: Path) -> ExportOptions:
         post_hook_name=hook or "",
         excerpt_only_sources=excerpt_only_sources(settings.get("NEWS_SOURCES_FILE")),
         read_more=settings.get("NEWS_READ_MORE_TEXT"),
+        websub_hub=settings.get("NEWS_WEBSUB_HUB") or "",
     )
 
 

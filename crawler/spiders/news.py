@@ -105,6 +105,11 @@ class NewsSpider(scrapy.Spider):
         if self.pending_scheduled:
             return
         self.pending_scheduled = True
+        if self.schedule_pending():
+            raise DontCloseSpider("pending links scheduled")
+
+    def schedule_pending(self) -> int:
+        """Request the links earlier runs left that are due, within each source's budget; how many."""
         now = datetime.now(UTC)
         scheduled = 0
         for source in self.sources.values():
@@ -120,7 +125,7 @@ class NewsSpider(scrapy.Spider):
         if scheduled:
             self.logger.info("Fetching %d link(s) that earlier runs left pending", scheduled)
             self.crawler.stats.inc_value("news/pending/fetched", scheduled)
-            raise DontCloseSpider("pending links scheduled")
+        return scheduled
 
     def _closed(self, spider, reason):
         now = datetime.now(UTC)

@@ -1,17 +1,20 @@
 """When to poll each entry point next, learned from what it gave, kept in the archive.
 
-Two things are learned. From the archive, each source's pace: the median gap between its
+Two things are learned. From the archive, each source's pace: the mean gap between its
 recent publications (longer after a silence of more than twice that), which gives the source's
 *target* interval sqrt(gap x NEWS_WATCH_MIN_INTERVAL / 2): polling frequency in proportion to
 the square root of the publishing rate is what minimises the mean delay for a given number of
 requests, so a source publishing every minute is polled every 30 s and one publishing every
-half hour every 3 minutes, not every 15. From each entry point's own polls: one that brings
-new articles is polled sooner (at the target; at half its interval when there is none); one
-that brings nothing (a 304, or a 200 whose links are all stored already) later (x1.5), up to
-the target for the source's *leader* (the entry point that last brought something new:
-usually the feed) and up to NEWS_WATCH_MAX_INTERVAL for the others, whose links the leader
-already took (a big sitemap). Without enough history (fewer than 3 publications) there is no
-target: halve and grow between the bounds.
+half hour every 3 minutes, not every 15. (The mean, not the median: publication times are
+close to a Poisson process, whose median gap is only ln 2 of the mean.) From each entry
+point's own polls: the source's *primary* entry points (those of its cheapest kind: the feed
+before a listing, a listing before a sitemap) are polled at the target, sooner when the pace
+is not known yet; the others, whose links the primary already takes (a 5 MB sitemap), only
+back it up: polled at the target times their cost after they brought something new (what
+the primary missed), else every NEWS_WATCH_MAX_INTERVAL. Without enough history (fewer than
+3 publications) there is no target: halve on new articles, grow x1.5 on none, between bounds.
+An entry point whose WebSub hub has confirmed our subscription is polled on each push and
+otherwise every NEWS_WATCH_MAX_INTERVAL, as a safety net, and so are its source's backups.
 
 No interval is ever shorter than NEWS_WATCH_MIN_INTERVAL, the source's `min_interval` or its
 host's robots.txt `Crawl-delay`; a `Retry-After` or a failure pushes the next poll back. One
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import statistics
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
@@ -80,6 +82,7 @@ class Schedule:
             " not_modified INTEGER, new_items INTEGER, failures INTEGER, last_new REAL)"
         )
         self.targets: dict[str, tuple[float, float | None]] = {}  # source -> (when, target)
+        self.subscribed: dict[str, float] = {}  # entry point URL -> when its WebSub lease ends
         self.dirty: set[str] = set()  # entry points changed since the last save
         self.entries = self._load()
 
@@ -157,16 +160,25 @@ class Schedule:
                 moments.append(datetime.fromisoformat(value).timestamp())
             except (TypeError, ValueError):
                 continue
-        gaps = [a - b for a, b in zip(moments, moments[1:], strict=False) if a > b]
-        if len(gaps) < 2:
+        moments = sorted(set(moments), reverse=True)
+        if len(moments) < 3:
             return None
-        gap = max(statistics.median(gaps), (now - moments[0]) / 2)  # a long silence slows it down
+        gap = (moments[0] - moments[-1]) / (len(moments) - 1)  # the mean: the rate's best estimate
+        gap = max(gap, (now - moments[0]) / 2)  # a long silence slows it down
         return min(self.max_interval, max(self.min_interval, math.sqrt(gap * self.min_interval / 2)))
 
-    def _is_leader(self, entry: Entry) -> bool:
-        """Whether the entry point is the one of its source that last brought something new."""
-        last = max((e.last_new for e in self.entries.values() if e.source == entry.source), default=0.0)
-        return entry.last_new > 0 and entry.last_new == last
+    def is_primary(self, entry: Entry) -> bool:
+        """Whether the entry point is of its source's cheapest kind (polled at the source's pace)."""
+        return self.cost(entry) == 1
+
+    def _source_pushed(self, source: str) -> bool:
+        """Whether a primary entry point of the source is pushed by its hub."""
+        mine = (e for e in self.entries.values() if e.source == source and self.is_primary(e))
+        return any(self.is_pushed(e.url) for e in mine)
+
+    def is_pushed(self, url: str) -> bool:
+        """Whether a WebSub hub has confirmed our subscription to the entry point, lease running."""
+        return self.subscribed.get(url, 0.0) > self.clock()
 
     def cost(self, entry: Entry, source: Source | None = None) -> float:
         """The entry point's cost over that of its source's cheapest entry point (1 for it)."""
@@ -230,15 +242,19 @@ class Schedule:
         if new_items:
             entry.new_items += new_items
             entry.last_new = now
+            self.targets.pop(entry.source, None)  # learn again, with this batch stored
+        if self.is_pushed(url) or (not self.is_primary(entry) and self._source_pushed(entry.source)):
+            entry.interval = self.max_interval  # the hub tells us of changes: polls are a safety net
+        elif new_items:
             target = self._learn(entry.source, now)
-            self.targets.pop(entry.source, None)  # learn again at the next poll, with this batch stored
             # Back to the source's pace (not below: a burst would cost requests), or halved
             # when the pace is not known yet.
             entry.interval = target * self.cost(entry) if target else entry.interval * SHORTEN
-        else:
-            target = self.target(entry.source) if self._is_leader(entry) else None
-            ceiling = target * self.cost(entry) if target else self.max_interval
-            entry.interval = min(entry.interval * LENGTHEN, ceiling)
+        elif self.is_primary(entry):
+            # At the source's pace (a silence stretches it); without one, 1.5 times longer.
+            entry.interval = self.target(entry.source) or entry.interval * LENGTHEN
+        else:  # nothing the primary had not brought: the backup waits as long as allowed
+            entry.interval = self.max_interval
         entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
         entry.next_poll = now + entry.interval
         self._save(entry)
@@ -263,6 +279,13 @@ class Schedule:
             host = (urlsplit(entry.url).hostname or "").lower()
             wait = max(getattr(source, "min_interval", None) or 0.0, self.host_delay.get(host, 0.0))
             entry.next_poll = min(entry.next_poll, max(self.clock(), entry.last_poll + wait))
+
+    def set_pushed(self, url: str, until: float) -> None:
+        """A WebSub hub confirmed (until: when the lease ends) or ended (0) a subscription. A new
+        one is followed by a poll: a story published before the hub knew us is never pushed."""
+        if until > self.clock() and not self.is_pushed(url):
+            self.pushed(url)
+        self.subscribed[url] = until
 
     def failed(self, url: str, retry_after: float | None = None) -> Entry | None:
         """A poll failed: wait twice as long per failure in a row (up to the maximum), and at

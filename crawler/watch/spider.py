@@ -4,12 +4,16 @@ The spider never closes: `spider_idle` raises DontCloseSpider, and a tick (a Twi
 LoopingCall, NEWS_WATCH_TICK seconds) sends the polls that are due. When nothing is in
 flight the tick settles the batch: commits the store, records the entry points' validators
 and the links' dates (only then: an entry point is marked unchanged only once every article
-it listed is stored), and exports when articles were stored since the last export.
+it listed is stored), hands the links that failed or were over a budget to the archive's
+pending table (as `update` does when it ends; nothing grows in memory), and exports when
+articles were stored since the last export. Every NEWS_WATCH_MAX_INTERVAL it asks again for
+the pending links that are due.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
@@ -44,12 +48,14 @@ class WatchSpider(NewsSpider):
         spider.export_wait = settings.getfloat("NEWS_WATCH_EXPORT_WAIT", 5.0)
         spider.stored_seen = 0  # articles stored (new or changed) when we last exported
         spider.unexported_since = None
+        spider.pending_checked = 0.0  # when the due pending links were last requested (monotonic)
         spider._ticker = task.LoopingCall(spider._tick)
         spider.websub = None
         if settings.get("NEWS_WEBSUB_CALLBACK"):
             spider.websub = WebSub(
                 settings.get("NEWS_WEBSUB_CALLBACK"), spider.schedule.pushed,
                 lease=settings.getint("NEWS_WEBSUB_LEASE", 86400), agent=settings.get("USER_AGENT"),
+                on_verified=spider.schedule.set_pushed,
             )  # fmt: skip
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
@@ -93,10 +99,15 @@ class WatchSpider(NewsSpider):
             idle = engine.spider_is_idle()
             if idle:
                 self._settle(validators=True)
+                if time.monotonic() - self.pending_checked >= self.schedule.max_interval:
+                    self.pending_checked = time.monotonic()
+                    self.schedule_pending()
             elif self.schedule.dirty:
                 self._settle_store()  # the store's transaction ends before the schedule writes
             self.schedule.save()
             self._export_if_stored(idle)
+            if self.websub is not None:
+                self.websub.renew()
             for entry in self.schedule.due():
                 self.schedule.sent(entry.url)
                 engine.crawl(self._poll(entry))
@@ -127,6 +138,11 @@ class WatchSpider(NewsSpider):
             if validators and self.new_validators:
                 view.archive.save_validators(self.new_validators)
                 self.validators.update(self.new_validators)
+            if self.skipped_links or self.failures:  # to the archive: retried later, with back-off
+                view.keep_pending(self.skipped_links, self.failures, datetime.now(UTC),
+                                  self.pending_max_attempts, self.pending_retry_delay)  # fmt: skip
+                self.retry = view.retry_states()
+                self.skipped_links, self.failures = {}, {}
         if validators:
             self.new_validators = {}
         self.hints = {}

@@ -8,8 +8,9 @@ asking the callback to echo a challenge (intent verification: only topics we ask
 confirmed); each push must carry `X-Hub-Signature: sha256=<HMAC of the body with the secret>`,
 and one that does not is refused (403). A push is taken as a change of that entry point: it
 is polled at once (a conditional request, never under its floor), so what a push says is
-stored by the same path as a poll. Subscriptions live in memory: after a restart the next poll
-of each feed subscribes again.
+stored by the same path as a poll; while the lease runs, polls are only a safety net. A lease
+is renewed at 80 % of it, whether or not the feed changed since. Subscriptions live in memory:
+after a restart the next poll of each feed subscribes again.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Subscription:
     token: str  # the last part of the callback URL: which subscription a request is about
     requested: float = 0.0
     expires: float = 0.0  # 0: not verified yet
+    granted: float = 0.0  # the lease the hub granted, in seconds
 
 
 def feed_hub(body: bytes, url: str) -> tuple[str, str] | None:
@@ -58,10 +60,12 @@ class WebSub(resource.Resource):
     isLeaf = True
 
     def __init__(self, callback: str, on_push: Callable[[str], None], lease: int = 86400,
-                 agent: str = "newsdao", clock: Callable[[], float] = time.time):  # fmt: skip
+                 agent: str = "newsdao", clock: Callable[[], float] = time.time,
+                 on_verified: Callable[[str, float], None] | None = None):  # fmt: skip
         super().__init__()
         self.callback = callback.rstrip("/")
         self.on_push = on_push
+        self.on_verified = on_verified  # (entry point URL, when the lease ends; 0: unsubscribed)
         self.lease = lease
         self.agent = agent
         self.clock = clock
@@ -91,23 +95,39 @@ class WebSub(resource.Resource):
         if found is None:
             return
         hub, topic = found
-        now = self.clock()
         known = self.by_entry.get(entry_url)
         if known and known.hub == hub and known.topic == topic:
-            if known.expires == 0 and now - known.requested < 300:
-                return  # asked recently, waiting for the hub's verification
-            if known.expires and now < known.expires - self.lease * (1 - RENEW_AT):
-                return  # the lease runs for a while yet
-        sub = known if known and known.hub == hub and known.topic == topic else None
-        if sub is None:
+            if not self._due(known):
+                return
+            sub = known
+        else:
             sub = Subscription(entry_url, topic, hub, secrets.token_hex(20), secrets.token_urlsafe(12))
             self.by_token[sub.token] = sub
             if known:
                 self.by_token.pop(known.token, None)
             self.by_entry[entry_url] = sub
-        sub.requested = now
+        self._subscribe(sub)
+
+    def renew(self) -> None:
+        """Ask again for every lease near its end (a feed that only answers 304 is not offered)."""
+        for sub in list(self.by_entry.values()):
+            if sub.expires and self._due(sub):
+                self._subscribe(sub)
+
+    def _due(self, sub: Subscription) -> bool:
+        """Whether to ask the hub (again): not yet subscribed, or the lease is 80 % through; not
+        while an answer to the last request may still come."""
+        now = self.clock()
+        remaining = sub.granted * (1 - RENEW_AT)
+        if now - sub.requested < min(300.0, remaining / 2 if sub.expires else 300.0):
+            return False
+        return sub.expires == 0 or now >= sub.expires - remaining
+
+    def _subscribe(self, sub: Subscription) -> None:
+        sub.requested = self.clock()
+        hub, topic = sub.hub, sub.topic
         fields = {
-            "hub.mode": "subscribe", "hub.topic": sub.topic, "hub.callback": f"{self.callback}/{sub.token}",
+            "hub.mode": "subscribe", "hub.topic": topic, "hub.callback": f"{self.callback}/{sub.token}",
             "hub.secret": sub.secret, "hub.lease_seconds": str(self.lease),
         }  # fmt: skip
         done = threads.deferToThread(self._post, hub, fields)
@@ -139,8 +159,12 @@ class WebSub(resource.Resource):
             return b"unknown subscription"
         if mode == "subscribe":
             lease = int(args.get("hub.lease_seconds") or self.lease)
-            sub.expires = self.clock() + lease
+            sub.expires, sub.granted = self.clock() + lease, lease
             logger.info("WebSub: subscribed to %s at %s for %d s", sub.topic, sub.hub, lease)
+        else:
+            sub.expires = 0.0
+        if self.on_verified is not None:
+            self.on_verified(sub.entry_url, sub.expires)
         return args.get("hub.challenge", "").encode()
 
     def render_POST(self, request):
