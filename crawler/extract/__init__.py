@@ -21,7 +21,14 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.extract import metadata as md
 from crawler.extract.body import extract_parts, reshape, select
-from crawler.extract.dates import find_labelled_dates, first_date_in, local_date_in, parse_date
+from crawler.extract.dates import (
+    DOTTED_DATE_RE,
+    NUMERIC_DATE_RE,
+    find_labelled_dates,
+    first_date_in,
+    local_date_in,
+    parse_date,
+)
 from crawler.extract.state import embedded_state, state_article
 from crawler.sources import Source
 from crawler.text import plain_text, tidy_text
@@ -82,7 +89,7 @@ def extract_article(
     language = _language(tree, body or text(), source)
     languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
     served = functools.cache(lambda: parse_html(html, url))  # scripts and all, for htmldate
-    published, modified = _dates(tree, ld, text, source, languages, trace, url, served)
+    published, modified = _dates(tree, served, ld, text, source, languages, trace, url)
     image = _image(tree, ld, body, url, trace)
     section = md.ld_text(ld.get("articleSection")) or tidy_text(
         md.meta_content(tree, "article:section", "section", "og:section")
@@ -339,13 +346,13 @@ def _canonical(tree, url: str) -> str:
 
 def _dates(
     tree,
+    served: Callable[[], Any],
     ld: dict,
     text: Callable[[], str],
     source: Source,
     languages: list[str],
     trace: dict | None = None,
     url: str = "",
-    served: Callable[[], Any] | None = None,
 ):
     zone = source.timezone or _page_zone(tree) or LANGUAGE_ZONES.get(languages[0], "UTC")
 
@@ -418,7 +425,7 @@ def _dates(
         if published:
             _traced(trace, "published", "first date in the text")
     if published is None:
-        published = parse(_htmldate(served() if served else tree, url))
+        published = parse(_htmldate(served(), url))
         printed = parse(local_date_in(text()))  # 01.11.2023 11:35, 15 августа 2016
         if published and printed and printed.date() == published.date():
             published = printed  # the day htmldate chose, with the time the page prints beside it
@@ -426,7 +433,6 @@ def _dates(
             published = printed
         if published:
             _traced(trace, "published", "htmldate (markup search)")
-
     if modified is None and labelled_modified:
         modified = parse(labelled_modified)
     if modified and published and modified < published:
@@ -477,7 +483,8 @@ WINTER_DAY, SUMMER_DAY = datetime(2024, 1, 15), datetime(2024, 7, 15)
 def _printed_days(tree, text: str, parse: Callable) -> set:
     """The days the page prints: numeric dates in its text (2023-11-06, 06.11.2023) and the
     printed text of its <time> elements that are not teasers' ("6. November 2023")."""
-    days = {d.date() for d in map(parse, NUMERIC_OR_DOTTED_RE.findall(text)[:30]) if d}
+    found = [m.group(0) for rx in (NUMERIC_DATE_RE, DOTTED_DATE_RE) for m in rx.finditer(text)][:30]
+    days = {d.date() for d in map(parse, found) if d}
     for element in TIME_OUTSIDE_TEASERS_XPATH(tree)[:5]:
         printed = parse(" ".join(element.text_content().split())[:60])
         if printed:
@@ -487,11 +494,6 @@ def _printed_days(tree, text: str, parse: Callable) -> set:
 
 def _local_day(moment: datetime, zone: str):
     return moment.astimezone(ZoneInfo(zone)).date()
-
-
-NUMERIC_OR_DOTTED_RE = re.compile(
-    r"(?<!\d)(?:(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2})(?!\d)"
-)
 
 
 def _htmldate(tree, url: str) -> str | None:
@@ -534,10 +536,11 @@ def _authors(
     people = md.ld_people(ld.get("author"), organizations=False) or md.ld_people(
         ld.get("creator"), organizations=False
     )
+    printed_bylines = functools.cache(lambda: md.visible_authors(tree, text()))
     names, signal = (filed, "JSON-LD author") if people else ([], "")
     if people and all(HANDLE_NAME_RE.fullmatch(name) for name in people):
         # An account filed as the author ("CC7567", "jdoe"): the byline prints the person.
-        printed = [n for n in md.visible_authors(tree, text()) if md.looks_like_a_person(n)]
+        printed = [n for n in printed_bylines() if md.looks_like_a_person(n)]
         if printed:
             names, signal = printed, "byline in the text (JSON-LD names an account)"
     if not names:
@@ -545,12 +548,12 @@ def _authors(
         names = _meta_authors(tree)
     if not names:
         signal = "byline in the text"
-        names = md.visible_authors(tree, text())
+        names = printed_bylines()
     if not names or all(_fold(name) in site_names for name in names):
         credited = [n for byline in state_bylines for n in md.split_names(byline)]
         if names:  # only the outlet's own name: a reporter printed on the page says more
             printed = [
-                n for n in md.visible_authors(tree, text())
+                n for n in printed_bylines()
                 if _fold(n) not in site_names and md.looks_like_a_person(n)
             ]  # an agency or a desk printed there is no better than the outlet's name
             credited = credited or printed or md.korean_bylines(text()[:KOREAN_BYLINE_SPAN])
