@@ -140,8 +140,10 @@ def aggregate(layout: str, pages: list[dict[str, Any]], produced: set[str]) -> d
 
 def run_all(
     chosen: list[sets.BoardSet], names: list[str], args: argparse.Namespace, roots: dict[str, str | None]
-) -> list[dict[str, Any]]:
-    """Every (set, extractor) in worker processes; `roots` maps a result name to the crawler it imports."""
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, float | None]]]:
+    """Every (set, extractor) in worker processes, and the paired speed of ours and trafilatura
+    per set ({set: {name: pages per CPU second}}, where both run); `roots` maps a result name to
+    the crawler it imports."""
     context = multiprocessing.get_context("spawn")  # a fresh import of the crawler in each worker
     pools: dict[str | None, ProcessPoolExecutor] = {}
     workers = max(1, args.workers // len(set(roots.values())))
@@ -162,7 +164,7 @@ def run_all(
         for board_set in chosen:  # the speed verdict: ours and trafilatura's default page by page
             task = (board_set, args.half, args.limit, ("ours", "trafilatura"))
             paired.append(pools[None].submit(extractors.paired_speed, *task))
-    results = []
+    results, speeds = [], {}
     order = [label for label, _ in names_for(names, roots)]
     futures.sort(key=lambda job: order.index(job[0]))  # the table's columns: ours first
     try:
@@ -171,11 +173,14 @@ def run_all(
             result["extractor"] = label
             results.append(result)
         for future in paired:
-            results.append({"paired_speed": future.result()})
+            timing = future.result()
+            speeds[timing["set"]] = {
+                name: timing["pages"] / cpu if cpu else None for name, cpu in timing["cpu"].items()
+            }
     finally:
         for pool in pools.values():
             pool.shutdown(cancel_futures=True)
-    return results
+    return results, speeds
 
 
 def reads_cache(name: str, args: argparse.Namespace) -> bool:
@@ -194,7 +199,10 @@ def names_for(names: list[str], roots: dict[str, str | None]) -> list[tuple[str,
     return pairs
 
 
-def score(chosen: list[sets.BoardSet], results: list[dict], args: argparse.Namespace) -> dict[str, Any]:
+def score(
+    chosen: list[sets.BoardSet], results: list[dict], args: argparse.Namespace,
+    speeds: dict[str, dict[str, float | None]] | None = None,
+) -> dict[str, Any]:
     """{set: {"pages", "held_out_pages", "extractors": {label: {"full", "held_out", "pages"}}}, notes}."""
     origins = sets.rule_origins()
     board: dict[str, Any] = {"sets": {}, "notes": []}
@@ -207,12 +215,9 @@ def score(chosen: list[sets.BoardSet], results: list[dict], args: argparse.Names
             "held_out_pages": len(held), "held_out_sites": len({r.site for r in held}),
             "standfirst": board_set.standfirst, "note": board_set.note, "extractors": {},
         }  # fmt: skip
-        for result in (r for r in results if r.get("paired_speed", {}).get("set") == board_set.name):
-            timing = result["paired_speed"]
-            entry["paired_speed"] = {
-                name: timing["pages"] / cpu if cpu else None for name, cpu in timing["cpu"].items()
-            }
-        for result in (r for r in results if r.get("set") == board_set.name):
+        if (speeds or {}).get(board_set.name):
+            entry["paired_speed"] = speeds[board_set.name]
+        for result in (r for r in results if r["set"] == board_set.name):
             if result["note"]:
                 if result["note"] not in board["notes"]:
                     board["notes"].append(result["note"])
@@ -509,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
             checkout_crawler(args.diff, Path(folder))
             before = f"ours@{args.diff}"
             roots = {before: folder, "ours": None}
-            board = score(chosen, run_all(chosen, ["ours"], args, roots), args)
+            board = score(chosen, run_all(chosen, ["ours"], args, roots)[0], args)
         print(f"ours at {args.diff} -> ours at {revision()}, same pages")
         print(diff_report(board, before, "ours", args.top))
     else:
@@ -522,7 +527,8 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"unknown extractors {unknown}; known: {list(extractors.EXTRACTORS)}")
         else:
             names = list(extractors.EXTRACTORS)
-        board = score(chosen, run_all(chosen, names, args, {"ours": None}), args)
+        results, speeds = run_all(chosen, names, args, {"ours": None})
+        board = score(chosen, results, args, speeds)
         print(f"extraction board at commit {revision()} (half={args.half})")
         print(board_table(board))
         print()
