@@ -123,6 +123,19 @@ def test_a_byline_class_inside_a_longer_class_name_is_a_byline():
     assert extract_article(page(body=body), URL)["authors"] == ["Erin Cunningham"]
 
 
+def test_a_byline_in_the_reader_comments_names_a_commenter_not_the_author():
+    comments = (
+        '<ul class="comments-list"><li class="comment"><div class="byline">J J</div><p>First!</p></li>'
+        '<li class="comment"><div class="byline">S Sky</div><p>Nice.</p></li></ul>'
+    )
+    story = "<h1>Space ship breaks up over Siberia</h1>" + PARAGRAPHS
+    assert extract_article(page(body=comments + story), URL)["authors"] == []
+    signed = story.replace("</h1>", '</h1><div class="author-name">NATALIYA VASILYEVA</div>')
+    assert extract_article(page(body=comments + signed), URL)["authors"] == ["NATALIYA VASILYEVA"]
+    has_comments = '<div class="meta has-comments"><span class="byline">By Jane Roe</span></div>'
+    assert extract_article(page(body=story + has_comments), URL)["authors"] == ["Jane Roe"]
+
+
 def test_a_microdata_author_is_a_byline_and_a_commenters_is_not():
     body = (
         '<h1>Headline of the story</h1><p>Par <span itemprop="author">Martin Untersinger</span></p>'

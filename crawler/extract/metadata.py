@@ -300,20 +300,26 @@ def written_by(tree: lxml_html.HtmlElement) -> str | None:
     return None
 
 
-# Elements that hold a byline, by the class names and attributes common across the web.
-BYLINE_XPATHS = (
-    '*[@rel="author"]',
-    # Microdata's author, not a reader comment's (itemprop=comment, a comment class).
-    '*[@itemprop="author"][not(self::meta or self::link)]'
-    '[not(ancestor-or-self::*[@itemprop="comment" or contains(@class, "comment")])]',
-    '*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
-    '*[contains(translate(@class, "AUTHOR", "author"), "author") and not(self::meta)]'
-    '[not(descendant::*[contains(translate(@class, "AUTHOR", "author"), "author")])]'
-    '[not(ancestor-or-self::*[contains(@class, "comment")])]',
-    '*[contains(@class, "reporter") or contains(@class, "writer")]',
-    # "pb-byline", "c-article-byline": the byline word inside a longer class name.
-    '*[contains(translate(@class, "BYLINE", "byline"), "byline")]'
-    '[not(descendant::*[contains(translate(@class, "BYLINE", "byline"), "byline")])]',
+# Elements that hold a byline, by the class names and attributes common across the web; none
+# inside a reader comment (itemprop=comment, a class starting "comment"), whose author line
+# names the commenter.
+NOT_IN_A_COMMENT = (
+    '[not(ancestor-or-self::*[@itemprop="comment"'
+    ' or contains(concat(" ", normalize-space(@class)), " comment")])]'
+)
+BYLINE_XPATHS = tuple(
+    xpath + NOT_IN_A_COMMENT
+    for xpath in (
+        '*[@rel="author"]',
+        '*[@itemprop="author"][not(self::meta or self::link)]',
+        '*[contains(concat(" ", normalize-space(@class), " "), " byline ")]',
+        '*[contains(translate(@class, "AUTHOR", "author"), "author") and not(self::meta)]'
+        '[not(descendant::*[contains(translate(@class, "AUTHOR", "author"), "author")])]',
+        '*[contains(@class, "reporter") or contains(@class, "writer")]',
+        # "pb-byline", "c-article-byline": the byline word inside a longer class name.
+        '*[contains(translate(@class, "BYLINE", "byline"), "byline")]'
+        '[not(descendant::*[contains(translate(@class, "BYLINE", "byline"), "byline")])]',
+    )
 )
 
 
