@@ -136,6 +136,19 @@ def test_a_byline_in_the_reader_comments_names_a_commenter_not_the_author():
     assert extract_article(page(body=story + has_comments), URL)["authors"] == ["Jane Roe"]
 
 
+def test_an_account_filed_as_the_author_gives_way_to_the_articles_sign_off():
+    head = '<meta name="author" content="Nachrichten"><meta property="og:site_name" content="Wochenblatt">'
+    signed = PARAGRAPHS + "<p>Wochenblatt / Última Hora</p><p><img src='/ad.gif' alt='Werbung'></p>"
+    assert extract_article(page(head, "<h1>Itaipu schreibt aus</h1>" + signed), URL)["authors"] == ["Última Hora"]
+    italic = PARAGRAPHS + "<p><i>IN-Redaktion</i></p><p><strong>Unterstützen Sie uns mit einer Spende.</strong></p>"
+    assert extract_article(page(head, "<h1>Itaipu schreibt aus</h1>" + italic), URL)["authors"] == ["IN-Redaktion"]
+    # A bold line alone is a heading, and a person filed as the author keeps the credit.
+    heading = PARAGRAPHS + "<p><strong>Links</strong></p>"
+    assert extract_article(page(head, "<h1>Itaipu schreibt aus</h1>" + heading), URL)["authors"] == ["Nachrichten"]
+    person = head.replace("Nachrichten", "Jana Roth")
+    assert extract_article(page(person, "<h1>Itaipu schreibt aus</h1>" + italic), URL)["authors"] == ["Jana Roth"]
+
+
 def test_a_microdata_author_is_a_byline_and_a_commenters_is_not():
     body = (
         '<h1>Headline of the story</h1><p>Par <span itemprop="author">Martin Untersinger</span></p>'

@@ -98,7 +98,7 @@ def extract_article(
         "url": _canonical(tree, url),
         "title": title,
         "authors": _authors(
-            tree, ld, text, trace, names, from_state_article.get("bylines") or []
+            tree, ld, text, trace, names, from_state_article.get("bylines") or [], body
         ),
         "published": published.isoformat() if published else None,
         "modified": modified.isoformat() if modified else None,
@@ -525,6 +525,7 @@ def _authors(
     trace: dict | None = None,
     site_names: list[str] = (),
     state_bylines: list[str] = (),
+    body: str | None = None,
 ) -> list[str]:
     """JSON-LD authors, else meta author, else the byline printed on the page or kept in its state.
 
@@ -563,6 +564,12 @@ def _authors(
     if not names and filed:
         signal = "JSON-LD author (an organization)"
         names = filed
+    if names and not any(md.looks_like_a_person(name) for name in names):
+        # An account or a word filed as the author ("israel news", "Nachrichten"): the article
+        # signs off with its author or source.
+        signed = [n for n in md.sign_off(body, site_names) if _fold(n) not in site_names]
+        if signed:
+            names, signal = signed, "sign-off at the end of the article"
     if names:
         _traced(trace, "authors", signal)
     return list(dict.fromkeys(n for n in names if n))

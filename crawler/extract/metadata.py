@@ -382,6 +382,39 @@ def _byline_names(nodes: list) -> list[str]:
     return []
 
 
+# A sign-off: the author's or source's name alone on the article's last lines ("IN-Redaktion",
+# "Wochenblatt / Última Hora"): capitalised words, no sentence, no date.
+SIGN_OFF_RE = re.compile(r"^(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*)(?:\s*(?:[/,&]|\s)\s*[A-ZÀ-ÖØ-Þ][\w.'’-]*){0,4}$")
+
+
+def sign_off(body_html: str | None, site_names: list[str]) -> list[str]:
+    """Names signed at the end of the article, among its last three paragraphs (an appeal for
+    donations or an advert may follow): a paragraph of them alone, set in italics, or
+    after the outlet's own name ("Wochenblatt / Última Hora"). A plain short last line is as
+    often a heading or a greeting."""
+    if not body_html:
+        return []
+    try:
+        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    for paragraph in list(root.iterchildren("p"))[-3:][::-1]:
+        line = " ".join(paragraph.text_content().split())
+        if len(line) > 40 or not SIGN_OFF_RE.match(line) or any(ch.isdigit() for ch in line):
+            continue
+        parts = [part for part in (p.strip() for p in re.split(r"\s*[/,&]\s*", line)) if part]
+        alone = len(paragraph) == 1 and not (paragraph.text or "").strip()
+        emphasised = alone and paragraph[0].tag in EMPHASIS
+        outlet = "/" in line and any(re.sub(r"\W+", "", p).casefold() in site_names for p in parts)
+        if emphasised or outlet:
+            return parts
+    return []
+
+
+# Italics set a sign-off apart; a bold line alone is a heading ("Links", "Fazit").
+EMPHASIS = {"i", "em"}
+
+
 def korean_bylines(text: str) -> list[str]:
     """Names from Korean bylines in a text: `홍길동 기자`, `홍길동·김철수 기자`, `홍길동 기자 외 1명`."""
     names: list[str] = []
