@@ -189,6 +189,16 @@ def test_a_logo_label_for_screen_readers_is_no_byline():
     assert extract_article(page(body=body), URL)["authors"] == ["Jemima Kelly"]
 
 
+def test_screen_reader_labels_leave_byline_and_body_alike_and_tailwinds_undo_stays():
+    label = '<span class="{cls}">Skip to the story</span>'
+    for hidden in ("sr-only", "c-sr-only", "u-visually-hidden", "screen-reader-text", "blind"):
+        html = page(body="<h1>Headline of the story</h1><article>" + label.format(cls=hidden) + PARAGRAPHS + "</article>")
+        assert "Skip to the story" not in extract_article(html, URL)["body_html"], hidden
+    shown = "<p class='sr-only not-sr-only'>A sentence every reader sees, part of the story itself.</p>"
+    html = page(body="<h1>Headline of the story</h1><article>" + PARAGRAPHS + shown + "</article>")
+    assert "A sentence every reader sees" in extract_article(html, URL)["body_html"]
+
+
 def test_a_lead_word_in_an_element_of_its_own_is_no_name():
     body = '<h1>Headline</h1><div class="article-author"><p class="author__prefix">von</p></div>'
     assert extract_article(page(body=body), URL)["authors"] == []

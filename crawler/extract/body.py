@@ -20,7 +20,7 @@ from trafilatura.htmlprocessing import build_html_output
 from trafilatura.settings import Extractor
 
 from crawler.extract.dates import MODIFIED_LABELS, NUMERIC_DATE_RE, PUBLISHED_LABELS
-from crawler.extract.metadata import KOREAN_BYLINE_RE
+from crawler.extract.metadata import KOREAN_BYLINE_RE, screen_reader_labels
 from crawler.text import tidy_text
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "pre", "figure"}
@@ -281,22 +281,14 @@ def without_chrome(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
             node.drop_tree()
     for card in TEASER_CARDS_XPATH(tree):
         card.drop_tree()
-    for label in SCREEN_READER_XPATH(tree):
-        label.drop_tree()
+    for label in screen_reader_labels(tree):
+        if not label.xpath(".//p"):  # a block holding paragraphs is not a label
+            label.drop_tree()
     _keep_embedded_posts(tree)
     _captions_into_images(tree)
     return tree
 
 
-# Text for screen readers only ("기사 본문 영역", "Skip to content"): the accessibility classes of
-# Bootstrap, WordPress, Tailwind and Korean portals ("blind", "screen_out"); labels, never article text.
-SCREEN_READER_XPATH = etree.XPath(
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' blind ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' sr-only ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' screen-reader-text ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' visually-hidden ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' screen_out ')][not(.//p)]"
-)
 # A link wrapped around a paragraph or a heading: a teaser card for another story. An article's
 # paragraphs hold their links inside sentences; no paragraph sits inside a link.
 TEASER_CARDS_XPATH = etree.XPath("//a[.//p or .//h2 or .//h3 or .//h4 or .//h5 or .//h6]")

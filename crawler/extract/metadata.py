@@ -356,14 +356,37 @@ def visible_authors(tree: lxml_html.HtmlElement, text: str) -> list[str]:
     return []
 
 
-# Text for screen readers only ("Skip to content", a brand's name behind its logo): the
-# accessibility classes of Bootstrap, WordPress, Tailwind, BEM utility sets and Korean portals.
+# Text for screen readers only ("Skip to content", "기사 본문 영역", a brand's name behind its
+# logo): the accessibility classes of Bootstrap, WordPress, Tailwind and Korean portals, as
+# whole class names or after a utility prefix ("u-visually-hidden"); not Tailwind's
+# "not-sr-only" (which shows what "sr-only" hid) or "visually-hidden-focusable" (a skip link).
+SCREEN_READER_CLASSES = ("blind", "screen_out", "sr-only", "screen-reader-text", "visually-hidden")
+_CLASSES = "concat(' ', normalize-space(@class), ' ')"
 SCREEN_READER_CLASS = (
-    "contains(concat(' ', normalize-space(@class), ' '), ' blind ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' screen_out ') or "
-    "contains(@class, 'sr-only') or contains(@class, 'screen-reader-text') or "
-    "contains(@class, 'visually-hidden')"
+    "("
+    + " or ".join(
+        f"contains({_CLASSES}, '{lead}{name} ')" for name in SCREEN_READER_CLASSES for lead in " -_"
+    )
+    + f") and not(contains({_CLASSES}, ' not-sr-only '))"
 )
+# The same test in Python, for a walk of the whole page (one XPath of fifteen tests per element
+# costs more than a substring test, then this, on the few elements it finds).
+SCREEN_READER_TOKEN_RE = re.compile(rf"(?:^|[-_])(?:{'|'.join(map(re.escape, SCREEN_READER_CLASSES))})$")
+SCREEN_READER_CANDIDATES_XPATH = etree.XPath(
+    "//*[" + " or ".join(f"contains(@class, '{name}')" for name in SCREEN_READER_CLASSES) + "]"
+)
+
+
+def screen_reader_labels(tree: lxml_html.HtmlElement) -> list:
+    """The page's elements of a screen-reader-only class (SCREEN_READER_CLASS, in Python)."""
+    labels = []
+    for element in SCREEN_READER_CANDIDATES_XPATH(tree):
+        tokens = (element.get("class") or "").split()
+        if "not-sr-only" not in tokens and any(SCREEN_READER_TOKEN_RE.search(t) for t in tokens):
+            labels.append(element)
+    return labels
+
+
 PRINTED_TEXT_XPATH = etree.XPath(f".//text()[not(ancestor::*[{SCREEN_READER_CLASS}])]")
 
 
