@@ -5,8 +5,8 @@ Shaped as real sites serve them: `_headers` in the site folder gives a path's HT
 served as `text/xml; charset=euc-kr` or a sitemap as `text/html`. `__SITE__` in a file
 (in any of UTF-8, UTF-16 and UTF-32) becomes `http://127.0.0.1:PORT`. A `.gz` path with no
 file of its own serves the file without `.gz`, gzipped. An article path
-`/news/YYYY/MM/DD/<slug>.html` with no file of its own is `_article.html` filled in with
-the date and the slug. ETag / If-None-Match answer 304 as news servers do; `status.txt`
+`/news/YYYY/MM/DD/<slug>.html` with no file of its own is the site's `_article.html`, else
+the one all sites share (`sites/_article.html`), filled in with the date and the slug. ETag / If-None-Match answer 304 as news servers do; `status.txt`
 lines `/path 503` make a path fail. `server.requests` lists (path, status) of every GET.
 """
 
@@ -120,8 +120,9 @@ class FixtureHandler(BaseHTTPRequestHandler):
             plain = self.body(root, path[:-3])
             return None if plain is None else gzip.compress(plain, mtime=0)
         match = ARTICLE_RE.match(path)
-        if match and (root / "_article.html").is_file():
-            template = (root / "_article.html").read_text(encoding="utf-8")
+        template_file = next((f for f in (root / "_article.html", SITES / "_article.html") if f.is_file()), None)
+        if match and template_file:
+            template = template_file.read_text(encoding="utf-8")
             return article_html(template, *match.groups()).replace("__SITE__", base).encode("utf-8")
         return None
 
