@@ -791,6 +791,14 @@ def test_a_control_character_reference_in_one_link_does_not_suppress_the_body():
     assert extract_article(page(body="<h1>Dash &#8211; kept</h1>" + PARAGRAPHS), URL)["title"] == "Dash – kept"
 
 
+def test_a_literal_control_character_in_the_page_does_not_suppress_the_body():
+    for hostile in ("<p>A vertical tab\x0b in text, then the rest of the sentence goes on.</p>",
+                    '<p><img src="a.jpg" alt="form\x0cfeed"> and text after it that is long enough.</p>'):  # fmt: skip
+        body = extract_article(page(body=f"<h1>Control story</h1>{PARAGRAPHS}{hostile}"), URL)["body_html"]
+        assert body and "Paragraph 5 of the story" in body, hostile
+        assert "\x0b" not in body and "\x0c" not in body
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 

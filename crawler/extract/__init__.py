@@ -134,7 +134,7 @@ def parse_html(html: str | bytes, url: str) -> lxml_html.HtmlElement | None:
     if not html or not html.strip():
         return None
     html = XML_DECLARATION_RE.sub("", html, count=1)
-    html = CONTROL_REFERENCE_RE.sub("", html)
+    html = CONTROL_CHARACTER_RE.sub("", CONTROL_REFERENCE_RE.sub("", html))
     try:
         return lxml_html.document_fromstring(html, parser=PARSER, base_url=url)
     except (etree.ParserError, ValueError):
@@ -150,6 +150,9 @@ XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 CONTROL_REFERENCE_RE = re.compile(
     r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])(?!\d)|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?"
 )
+# The same characters written literally (and U+FFFE, U+FFFF, which XML forbids too): the parser
+# keeps them in the tree, trafilatura's output tree then refuses them and the body comes out empty.
+CONTROL_CHARACTER_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
