@@ -799,6 +799,17 @@ def test_a_literal_control_character_in_the_page_does_not_suppress_the_body():
         assert "\x0b" not in body and "\x0c" not in body
 
 
+def test_a_noscript_that_swallows_the_page_keeps_the_article():
+    swallowed = (
+        '<noscript><div id="nojs"></noscript><h1>Bears in record year</h1>'
+        f"{PARAGRAPHS}<noscript></div></noscript>"
+    )
+    body = extract_article(page(body=swallowed), URL)["body_html"]
+    assert body and "Paragraph 5 of the story" in body
+    ordinary = f"<h1>Bears in record year</h1>{PARAGRAPHS}<noscript><p>Please enable JavaScript to see the map.</p></noscript>"
+    assert "enable JavaScript" not in extract_article(page(body=ordinary), URL)["body_html"]
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 

@@ -63,8 +63,9 @@ def extract_article(
         return {"url": url}
     ld = md.json_ld_article(tree)
     states = embedded_state(tree)
-    for junk in tree.xpath("//script[not(@type='application/ld+json')]|//style|//noscript"):
+    for junk in tree.xpath("//script[not(@type='application/ld+json')]|//style"):
         junk.drop_tree()
+    _drop_noscript(tree)
     text = functools.cache(lambda: _visible_text(tree))  # most pages never need it
     names = _site_names(tree, ld, url)
     title = _title(tree, ld, source, names, trace)
@@ -111,6 +112,18 @@ def extract_article(
         "standfirst": standfirst,
         "body_html": body,
     }
+
+
+def _drop_noscript(tree) -> None:
+    """Drop what the page shows only without JavaScript, unless a <noscript> holds most of the
+    page: `<noscript><div id=nojs></noscript>` opens a div the parser then closes at the end
+    of the page (a browser running scripts reads that markup as text), and the article with it."""
+    body_text = functools.cache(lambda: len(tree.text_content()))
+    for element in tree.xpath("//noscript"):
+        if len(element.text_content()) * 2 > body_text():
+            element.drop_tag()
+        else:
+            element.drop_tree()
 
 
 # Comments go at parse time: React pages put `<!-- -->` inside sentences, and trafilatura
