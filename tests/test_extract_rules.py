@@ -810,6 +810,23 @@ def test_a_noscript_that_swallows_the_page_keeps_the_article():
     assert "enable JavaScript" not in extract_article(page(body=ordinary), URL)["body_html"]
 
 
+def test_a_cookie_notice_does_not_replace_a_run_together_article_laid_out_in_tables():
+    rows = "".join(
+        f"<tr><td><h5>Option {n}</h5><p>Choose how the game treats option {n}.</p></td><td><ul><li>On</li></ul></td></tr>"
+        for n in range(12)
+    )
+    notice = "<div class='cli-privacy'>This website uses cookies to improve your experience while you browse.</div>"
+    tables = lxml_html.document_fromstring(f"<html><body><h1>Game settings</h1><table>{rows}</table>{notice}</body></html>")
+    run_together = body_module._parsed(
+        "<p>Game settings " + " ".join(f"Option {n} Choose how the game treats option {n}. On" for n in range(12)) + "</p>"
+    )
+    assert body_module._own_blocks_or(run_together, tables) is run_together
+    prose = "".join(f"<p>Paragraph {n} of the story, printed as a paragraph of its own.</p>" for n in range(12))
+    paragraphs = lxml_html.document_fromstring(f"<html><body><h1>Game settings</h1><div>{prose}</div>{notice}</body></html>")
+    kept = body_module._own_blocks_or(run_together, paragraphs)
+    assert "Paragraph 11 of the story" in kept.text_content() and "cookies" not in kept.text_content()
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 

@@ -146,9 +146,10 @@ def extract_parts(
             extracted = _without_teasers(page, url, extracted)
     result = _parsed(extracted)
     if _runs_together(result, title):
+        run_together = result
         result = _parsed(_trafilatura(page, url, fast=True, rescue=False))
         if result is None or _runs_together(result, title):
-            result = _parsed(_own_blocks(page))
+            result = _own_blocks_or(run_together, page)
     if result is None:
         return None, None
     body = reshape(result, title, _figure_captions(page))
@@ -428,6 +429,18 @@ def _own_blocks(page: lxml_html.HtmlElement) -> str | None:
 
 
 OWN_TEXT_MIN = 100
+
+
+def _own_blocks_or(run_together: lxml_html.HtmlElement, page: lxml_html.HtmlElement):
+    """The page's own blocks, unless they hold less than a quarter of the run-together text:
+    where the article is laid out in tables or lists, the largest block of its own text is a
+    notice (cookies, a newsletter), and the page run together says more."""
+    own = _parsed(_own_blocks(page))
+    return own if _text_size(own) * 4 >= _text_size(run_together) else run_together
+
+
+def _text_size(tree: lxml_html.HtmlElement | None) -> int:
+    return len(tree.text_content()) if tree is not None else 0
 
 
 # Below this many characters of text, the fast pass may have stopped at a teaser or a short
