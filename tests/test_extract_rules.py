@@ -7,7 +7,7 @@ import json
 import pytest
 from lxml import html as lxml_html
 
-from crawler.extract import _image_stem, _printed_version, extract_article
+from crawler.extract import _drop_noscript, _image_stem, _printed_version, extract_article
 from crawler.extract import body as body_module
 from crawler.extract.body import reshape, without_chrome
 from crawler.extract.metadata import korean_bylines, ld_people, split_names
@@ -808,6 +808,19 @@ def test_a_noscript_that_swallows_the_page_keeps_the_article():
     assert body and "Paragraph 5 of the story" in body
     ordinary = f"<h1>Bears in record year</h1>{PARAGRAPHS}<noscript><p>Please enable JavaScript to see the map.</p></noscript>"
     assert "enable JavaScript" not in extract_article(page(body=ordinary), URL)["body_html"]
+
+
+
+def test_a_post_printed_only_for_readers_without_scripts_is_the_body_and_a_copy_is_not_doubled():
+    post = "".join(f"<p>Paragraph {n} of the post says what the feature does and who gets it.</p>" for n in range(9))
+    rendered_by_script = f'<h1>Safe browsing, enhanced</h1><div class="post-body" id="post"></div><noscript>{post}</noscript>'
+    body = extract_article(page(body=rendered_by_script), URL)["body_html"]
+    assert body and "Paragraph 8 of the post" in body
+    copied = lxml_html.document_fromstring(
+        f"<h1>Safe browsing, enhanced</h1><article>{post}</article><noscript><div>{post}</div></noscript>"
+    )
+    _drop_noscript(copied)
+    assert copied.text_content().count("Paragraph 8 of the post") == 1
 
 
 def test_a_cookie_notice_does_not_replace_a_run_together_article_laid_out_in_tables():

@@ -115,15 +115,30 @@ def extract_article(
 
 
 def _drop_noscript(tree) -> None:
-    """Drop what the page shows only without JavaScript, unless a <noscript> holds most of the
-    page: `<noscript><div id=nojs></noscript>` opens a div the parser then closes at the end
-    of the page (a browser running scripts reads that markup as text), and the article with it."""
-    body_text = functools.cache(lambda: len(tree.text_content()))
+    """Drop what the page shows only without JavaScript (an "enable JavaScript" notice, a
+    tracking pixel), but keep the content of a <noscript> that holds text found nowhere else on
+    the page: Blogger and other script-rendered themes print the post there for readers without
+    scripts. And a <noscript> holding most of the page is a parse accident: `<noscript><div
+    id=nojs></noscript>` opens a div the parser closes only at the end of the page (a browser
+    running scripts reads that markup as text), with the article inside it."""
+    page_text = functools.cache(lambda: " ".join(tree.text_content().split()))
     for element in tree.xpath("//noscript"):
-        if len(element.text_content()) * 2 > body_text():
+        text = " ".join(element.text_content().split())
+        if len(text) <= NOSCRIPT_TEXT_MIN:
+            element.drop_tree()
+        elif len(text) * 2 > len(page_text()) or page_text().count(_middle(text)) == 1:
             element.drop_tag()
         else:
             element.drop_tree()
+
+
+NOSCRIPT_TEXT_MIN = 500  # characters: more than a notice
+
+
+def _middle(text: str, size: int = 80) -> str:
+    """A stretch from the middle of a text, to look for a copy of it elsewhere."""
+    start = max(0, len(text) // 2 - size // 2)
+    return text[start : start + size]
 
 
 # Comments go at parse time: React pages put `<!-- -->` inside sentences, and trafilatura
