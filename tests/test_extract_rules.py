@@ -390,6 +390,17 @@ def test_an_aside_that_holds_the_whole_story_is_not_chrome():
     assert "Sentence 9 of the story" in text and "Home" not in text and "Ads" not in text
 
 
+
+def test_an_aside_that_holds_the_headline_and_a_short_agency_story_is_not_chrome():
+    menu = "<ul>" + "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(30)) + "</ul>"
+    story = "<h1>Witzel wins the book prize</h1><p>Frankfurt (dpa) - The novel won.</p><p>The jury praised it.</p>"
+    tree = lxml_html.document_fromstring(
+        f"<html><body><nav>{menu}</nav><aside class='content'>{story}</aside><aside><p>Ads</p><p>More ads</p></aside></body></html>"
+    )
+    text = without_chrome(tree).text_content()
+    assert "The jury praised it" in text and "Section 3" not in text and "More ads" not in text
+
+
 @pytest.mark.parametrize(
     "line",
     [

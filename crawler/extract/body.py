@@ -277,8 +277,9 @@ def without_chrome(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     """
     chrome = [node for node in tree.iter(*CHROME_TAGS, "header", *COMMENTS_TAGS) if _is_chrome(node)]
     page_size = functools.cache(lambda: len(tree.text_content()))
+    headline = next(tree.iter("h1"), None)
     for node in chrome:
-        if not _holds_the_page(node, page_size):
+        if not _holds_the_page(node, page_size, headline):
             node.drop_tree()
     for card in TEASER_CARDS_XPATH(tree):
         card.drop_tree()
@@ -329,14 +330,18 @@ def _keep_embedded_posts(tree: lxml_html.HtmlElement) -> None:
                 del node.attrib["class"]
 
 
-def _holds_the_page(node, page_size) -> bool:
-    """Whether a sidebar or footer element holds most of the page's text: then the article is in it.
+def _holds_the_page(node, page_size, headline=None) -> bool:
+    """Whether a sidebar or footer element holds the article: most of the page's text, or the
+    page's headline (its first <h1>) with paragraphs under it.
 
     Some templates put the whole story in an <aside>; dropped, it leaves menus to extract.
     """
-    if node.tag not in ("aside", "footer", "nav", "menu") or len(node.xpath(".//p")) < 8:
+    if node.tag not in ("aside", "footer", "nav", "menu"):
         return False
-    return len(node.text_content()) > 0.5 * page_size()
+    paragraphs = len(node.xpath(".//p"))
+    if headline is not None and paragraphs >= 2 and any(a is node for a in headline.iterancestors()):
+        return True
+    return paragraphs >= 8 and len(node.text_content()) > 0.5 * page_size()
 
 
 def _is_chrome(node) -> bool:
