@@ -851,6 +851,20 @@ def test_a_cookie_notice_does_not_replace_a_run_together_article_laid_out_in_tab
     assert "Paragraph 11 of the story" in kept.text_content() and "cookies" not in kept.text_content()
 
 
+def test_a_hidden_print_copy_of_the_article_goes_and_a_hidden_only_copy_stays():
+    lines = [f"뉴스 문장 {n}번입니다. 경찰은 사건의 배후를 조사하고 있다고 밝혔습니다." for n in range(8)]
+    text = "<br><br>".join(lines)
+    copy_in_print_box = (
+        f'<h1>강남 사건 속보</h1><div id="cont_newstext">{text}</div>'
+        f'<div class="hide" id="mailHtmlContentsTop"><div class="view_con_text">{lines[0]}<br><br>{lines[3]}<br><br>{text}</div></div>'
+    )
+    tree = without_chrome(lxml_html.document_fromstring(page(body=copy_in_print_box)))
+    assert tree.text_content().count(lines[5]) == 1
+    revealed_by_script = f'<h1>강남 사건 속보</h1><div class="paywall" hidden>{text}</div>'
+    tree = without_chrome(lxml_html.document_fromstring(page(body=revealed_by_script)))
+    assert lines[5] in tree.text_content()
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 

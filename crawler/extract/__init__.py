@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 from w3lib.encoding import html_to_unicode
 
 from crawler.extract import metadata as md
-from crawler.extract.body import extract_parts, reshape, select
+from crawler.extract.body import extract_parts, middle_of, reshape, select
 from crawler.extract.dates import (
     DOTTED_DATE_RE,
     NUMERIC_DATE_RE,
@@ -126,19 +126,13 @@ def _drop_noscript(tree) -> None:
         text = " ".join(element.text_content().split())
         if len(text) <= NOSCRIPT_TEXT_MIN:
             element.drop_tree()
-        elif len(text) * 2 > len(page_text()) or page_text().count(_middle(text)) == 1:
+        elif len(text) * 2 > len(page_text()) or page_text().count(middle_of(text)) == 1:
             element.drop_tag()
         else:
             element.drop_tree()
 
 
 NOSCRIPT_TEXT_MIN = 500  # characters: more than a notice
-
-
-def _middle(text: str, size: int = 80) -> str:
-    """A stretch from the middle of a text, to look for a copy of it elsewhere."""
-    start = max(0, len(text) // 2 - size // 2)
-    return text[start : start + size]
 
 
 # Comments go at parse time: React pages put `<!-- -->` inside sentences, and trafilatura

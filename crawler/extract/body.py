@@ -283,12 +283,52 @@ def without_chrome(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
             node.drop_tree()
     for card in TEASER_CARDS_XPATH(tree):
         card.drop_tree()
+    _drop_hidden_copies(tree)
     for label in screen_reader_labels(tree):
         if not label.xpath(".//p"):  # a block holding paragraphs is not a label
             label.drop_tree()
     _keep_embedded_posts(tree)
     _captions_into_images(tree)
     return tree
+
+
+def _drop_hidden_copies(tree: lxml_html.HtmlElement) -> None:
+    """Drop hidden copies of the page's text: a print or e-mail copy of the article kept in a
+    `display:none` box (or `hidden`, or a "hide" class) beside the one on screen. Hidden text
+    found nowhere else stays: some pages reveal their article with a script."""
+    page_text = functools.cache(lambda: _fold("".join(PAGE_TEXT_XPATH(tree))))  # not JSON-LD's
+    for element in HIDDEN_XPATH(tree):
+        if not _is_hidden(element):
+            continue
+        text = _fold(element.text_content())
+        if len(text) >= HIDDEN_COPY_MIN and page_text().count(middle_of(text)) > 1:
+            element.drop_tree()
+
+
+# Candidates, tested in Python (`_is_hidden`): one XPath of whole-token tests on every element
+# of the page costs more than substring tests.
+HIDDEN_XPATH = etree.XPath(
+    "//*[@hidden or contains(@style, 'none') or contains(@class, 'hid') or contains(@class, 'd-none')]"
+)
+HIDDEN_CLASSES = {"hide", "hidden", "d-none"}
+
+
+def _is_hidden(element) -> bool:
+    return (
+        element.get("hidden") is not None
+        or "display:none" in (element.get("style") or "").replace(" ", "").lower()
+        or not HIDDEN_CLASSES.isdisjoint((element.get("class") or "").split())
+    )
+
+
+HIDDEN_COPY_MIN = 200  # folded characters: a copy of a text, not a label
+PAGE_TEXT_XPATH = etree.XPath("//body//text()[not(parent::script)]", smart_strings=False)
+
+
+def middle_of(text: str, size: int = 60) -> str:
+    """A stretch from the middle of a text, to look for a copy of it elsewhere."""
+    start = max(0, len(text) // 2 - size // 2)
+    return text[start : start + size]
 
 
 # A link wrapped around a paragraph or a heading: a teaser card for another story. An article's
