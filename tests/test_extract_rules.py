@@ -865,6 +865,20 @@ def test_a_hidden_print_copy_of_the_article_goes_and_a_hidden_only_copy_stays():
     assert lines[5] in tree.text_content()
 
 
+def test_a_broadcast_reports_sign_off_credits_and_tip_lines_are_not_its_text():
+    transcript = [
+        "[앵커]", "강남 사건 속보입니다.", "▶ 앵커 : 현장 분위기는 어떻습니까?",
+        "기자: 현장에 나가 보니 피해가 컸습니다.", "저는 홍길동입니다.", "이윤우 기자의 보도입니다.",
+    ]  # fmt: skip
+    trailer = [
+        "KBS 뉴스 이윤우입니다.", "MBC뉴스 홍길동입니다.", "영상편집:김선영",
+        "( 취재 : 안서현 / 영상편집 : 동준엽 / 제작 : D뉴스플랫폼부 )",
+        "▷ 카카오톡 : 'KBS제보' 검색", "▷ 전화 : 02-781-1234", "▷ 뉴스홈페이지 : https://goo.gl/4bWbkG",
+    ]  # fmt: skip
+    kept = lines("".join(f"<p>{line}</p>" for line in transcript + trailer))
+    assert kept == [f"<p>{line}</p>" for line in transcript]
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 
