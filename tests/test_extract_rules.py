@@ -879,6 +879,12 @@ def test_a_broadcast_reports_sign_off_credits_and_tip_lines_are_not_its_text():
     assert kept == [f"<p>{line}</p>" for line in transcript]
 
 
+def test_a_signature_run_into_the_last_sentence_goes_and_the_sentence_stays():
+    html = "<p>노경은은 삼진을 잡았다.</p><p>박시영은 변상권을 병살타로 처리했다.부산=선수민 기자 sunsoo@sportschosun.com</p>"
+    assert lines(html) == ["<p>노경은은 삼진을 잡았다.</p>", "<p>박시영은 변상권을 병살타로 처리했다.</p>"]
+    assert lines("<p>문의: desk@news.example</p>") == []
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 

@@ -592,6 +592,7 @@ def reshape(
                 text = tidy_text(lxml_html.fromstring(f"<div>{piece}</div>").text_content())
                 if not blocks or not any(b.startswith("<p>") for b in blocks):
                     piece, text = _without_dateline(piece, text)
+                piece, text = _without_signature(piece, text)
                 if "<img" in piece and not _text_beside_image(piece, text):
                     blocks.append(_figure(piece))
                 elif "<img" in piece and _is_caption(text, piece):
@@ -851,6 +852,23 @@ def _without_dateline(piece: str, text: str | None) -> tuple[str, str | None]:
     if not match or not piece[match.end() :].strip():
         return piece, text
     return piece[match.end() :], tidy_text(DATELINE_PREFIX_RE.sub("", text, count=1))
+
+
+def _without_signature(piece: str, text: str | None) -> tuple[str, str | None]:
+    """A paragraph without the reporter's signature run into its last sentence: "…처리했다.부산=선수민
+    기자 sunsoo@sportschosun.com" keeps its sentence (a line with an e-mail address is dropped)."""
+    if not text or "@" not in text:
+        return piece, text
+    match = SIGNATURE_TAIL_RE.search(piece)
+    if not match or not SIGNATURE_TAIL_RE.search(text):
+        return piece, text
+    return piece[: match.start()], tidy_text(SIGNATURE_TAIL_RE.sub("", text))
+
+
+# After a sentence's end: "[부산=]선수민 기자 sunsoo@sportschosun.com" closing the paragraph.
+SIGNATURE_TAIL_RE = re.compile(
+    r"(?<=[.!?다])\s*(?:[가-힣]{1,6}\s*=\s*)?[가-힣]{2,4}\s*기자\s*[\w.+-]+@[\w-]+\.[\w.-]+\s*$"
+)
 
 
 def _fold(text: str) -> str:
