@@ -885,6 +885,17 @@ def test_a_signature_run_into_the_last_sentence_goes_and_the_sentence_stays():
     assert lines("<p>문의: desk@news.example</p>") == []
 
 
+def test_the_lead_printed_loose_after_a_photo_box_is_kept():
+    lead = "Anchor: After heavy downpours on Monday, Tuesday morning <b>was met</b> with strong, cold winds."
+    more = "<br><br>".join(f"Report line {n} tells what the reporter saw in the streets on the day." for n in range(6))
+    body = (
+        '<h1>Colder on Wednesday</h1><div class="body_txt"><div class="img_box"><img src="/cold.jpg">'
+        f'<p class="cap">Photo : YONHAP News</p></div>{lead}<br><br>{more}</div>'
+    )
+    text = extract_article(page(body=body), URL)["body_html"]
+    assert "Anchor: After heavy downpours on Monday, Tuesday morning <strong>was met</strong> with strong" in text
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 

@@ -289,7 +289,45 @@ def without_chrome(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
             label.drop_tree()
     _keep_embedded_posts(tree)
     _captions_into_images(tree)
+    _loose_text_into_paragraphs(tree)
     return tree
+
+
+def _loose_text_into_paragraphs(tree: lxml_html.HtmlElement) -> None:
+    """Text printed loose right after a photo or video box becomes a paragraph.
+
+    `<div class=photo>…</div>Lead sentence <a>with a link</a>.<br><br>Next…`: trafilatura's
+    fast pass reads the text after a block element as that element's tail and drops it with
+    the photo box, so the lead went missing. The text and the inline elements after it, up to
+    the next block or line break, are wrapped; a run shorter than a sentence is left alone.
+    """
+    for box in LOOSE_TEXT_AFTER_XPATH(tree):
+        if not box.tail or not box.tail.strip():
+            continue
+        run = []
+        for sibling in box.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag not in INLINE_TAGS:
+                break
+            run.append(sibling)
+            if sibling.tail and "\n\n" in sibling.tail.strip("\n "):
+                break
+        if len(box.tail.strip()) + sum(len(e.text_content()) for e in run) < LOOSE_TEXT_MIN:
+            continue
+        paragraph = lxml_html.Element("p")
+        paragraph.text = box.tail.lstrip()
+        for element in run:
+            paragraph.append(element)  # moves it, with its tail
+        box.tail = "\n"
+        box.addnext(paragraph)
+
+
+# Inline elements that continue a sentence (a line break ends it).
+INLINE_TAGS = {"a", "b", "strong", "i", "em", "span", "code", "sup", "sub", "small", "abbr", "mark", "u", "q"}
+LOOSE_TEXT_AFTER_XPATH = etree.XPath(
+    "//body//*[self::div or self::figure][.//img or .//picture or .//video or self::figure]"
+    "[normalize-space(following-sibling::text()[1])]"
+)
+LOOSE_TEXT_MIN = 40
 
 
 def _drop_hidden_copies(tree: lxml_html.HtmlElement) -> None:
