@@ -149,6 +149,13 @@ def test_an_account_filed_as_the_author_gives_way_to_the_articles_sign_off():
     assert extract_article(page(person, "<h1>Itaipu schreibt aus</h1>" + italic), URL)["authors"] == ["Jana Roth"]
 
 
+def test_a_meta_author_giving_a_web_address_is_the_sites_builder_not_the_author():
+    head = '<meta name="author" content="Web Commerce GmbH www.w-commerce.de">'
+    assert extract_article(page(head, "<h1>Trauern digital</h1>" + PARAGRAPHS), URL)["authors"] == []
+    signed = PARAGRAPHS.replace("<p>Paragraph 0", "<p class='author'>Alexandra Weber</p><p>Paragraph 0")
+    assert extract_article(page(head, "<h1>Trauern digital</h1>" + signed), URL)["authors"] == ["Alexandra Weber"]
+
+
 def test_a_microdata_author_is_a_byline_and_a_commenters_is_not():
     body = (
         '<h1>Headline of the story</h1><p>Par <span itemprop="author">Martin Untersinger</span></p>'

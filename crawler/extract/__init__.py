@@ -608,15 +608,19 @@ HANDLE_NAME_RE = re.compile(r"[^\s]*[\d_][^\s]*|[a-z][a-z.\-]*")
 def _meta_authors(tree) -> list[str]:
     """Names from <meta name=author> and alike, else an SEO plugin's "Written by" card data.
 
-    A URL (a profile page) or an e-mail address names nobody.
+    A URL (a profile page) or an e-mail address names nobody, and a value that gives a web
+    address ("Web Commerce GmbH www.w-commerce.de") names the agency that built the site.
     """
     for value in (
         md.meta_content(tree, "author", "article:author", "byl", "dc.creator", "sailthru.author"),
         md.written_by(tree),
     ):
         if value and not value.startswith("http") and not md.EMAIL_ONLY_RE.fullmatch(value):
-            return md.split_names(value)
+            return [] if WEB_ADDRESS_RE.search(value) else md.split_names(value)
     return []
+
+
+WEB_ADDRESS_RE = re.compile(r"\bwww\.[\w-]+\.\w{2,}")
 
 
 def _language(tree, text: str | None, source: Source) -> str | None:
