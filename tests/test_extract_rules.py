@@ -52,6 +52,25 @@ def test_a_colon_headline_stays_when_og_title_does_not_say_otherwise():
     assert extract_article(html, URL)["title"] == "Climate: what the summit decided"
 
 
+@pytest.mark.parametrize(
+    "title,body,headline",
+    [
+        ("Alkohol auf dem Boot – Erfahre mehr zu den Risiken", "<h1>Alkohol auf dem Boot</h1>", "Alkohol auf dem Boot"),
+        ("So viel Regen gab es lange nicht : 31.10.2023, 10.19 Uhr", "<h2>So viel Regen gab es lange nicht</h2>",
+         "So viel Regen gab es lange nicht"),
+        ("Paris Couture: Serkan Cura | modabot", "<h1>modabot</h1><h2>Paris Couture: Serkan Cura</h2>",
+         "Paris Couture: Serkan Cura"),
+        ("seelenradio » Nummer zwei: Leo", "<h1>seelenradio</h1>", "Nummer zwei: Leo"),
+        ("Evolve: Shared History — evolve extension", "<h1>evolve extension</h1><h1>Evolve: Shared History¶</h1>",
+         "Evolve: Shared History"),
+    ],
+)  # fmt: skip
+def test_what_the_document_title_adds_after_a_printed_headline_is_not_the_headline(title, body, headline):
+    head = f'<title>{title}</title><meta property="og:title" content="{title}">'
+    url = "https://seelenradio.example/leo"  # the host names the site, as pages' hosts do
+    assert extract_article(page(head, body + PARAGRAPHS), url)["title"] == headline
+
+
 def test_a_full_width_site_suffix_is_cut_from_the_title():
     head = '<title>大雨で運休が相次ぐ：例新聞</title><meta property="og:site_name" content="例新聞">'
     assert extract_article(page(head, "<p>本文</p>"), URL)["title"] == "大雨で運休が相次ぐ"

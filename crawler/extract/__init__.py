@@ -216,7 +216,13 @@ def _title(tree, ld: dict, source: Source, names: list[str], trace: dict | None 
         if nodes:
             _traced(trace, "title", "source selector")
             return tidy_text(nodes[0].text_content() if hasattr(nodes[0], "text_content") else str(nodes[0]))
-    headings = [tidy_text(h.text_content()) for h in tree.xpath("//h1") if not _is_site_heading(h, names)]
+    tail = _title_tail(tree, names)
+    names = names + tail
+    headings = [
+        PERMALINK_MARK_RE.sub("", tidy_text(h.text_content()) or "")
+        for h in tree.xpath("//h1")
+        if not _is_site_heading(h, names)
+    ]
     printed = set(headings)
     headings = [h for h in headings if h and 5 <= len(h) <= 300]
     candidates = [
@@ -245,6 +251,23 @@ def _title(tree, ld: dict, source: Source, names: list[str], trace: dict | None 
             _traced(trace, "title", label)
             return _without_kicker(value, cleaned[1:3], trace)
     return None
+
+
+def _title_tail(tree, names: list[str]) -> list[str]:
+    """What the document title adds after the headline ("Headline — Site", "Headline : 31.10.2023,
+    10.19 Uhr"), folded, where the page prints the part before it as a heading of its own: it is
+    no part of the headline, and an <h1> of it is the site's name printed atop the page. A
+    title led by the site's name ("Site » Headline") adds the headline itself: nothing then."""
+    match = SITE_SUFFIX_RE.match(tidy_text(tree.findtext(".//title")) or "")
+    if not match:
+        return []
+    head, tail = _fold(match["head"]), _fold(match["tail"])
+    printed = {_fold(h.text_content()) for h in tree.xpath("//h1|//h2")}
+    return [tail] if head in printed and head not in names and len(tail) >= 2 else []
+
+
+# A permalink mark after a heading's text (Sphinx's "¶", "#" anchors): not the headline's.
+PERMALINK_MARK_RE = re.compile(r"\s*[¶§#]$")
 
 
 def _is_section_banner(tree, heading: str, document_title: str | None) -> bool:
