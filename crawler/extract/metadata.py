@@ -174,8 +174,9 @@ def ld_image(value: Any) -> str | None:
 
 # What precedes the names on a byline: "By", "Von", "Por", "Par", "Av", "Door", "Autor:", "Text:".
 BYLINE_LEAD_RE = re.compile(
-    r"^\s*(?:(?:(?:Veröffentlicht|Geschrieben|Verfasst|Posted|Written|Published|Publié|Publicado|Escrito|"
-    r"Pubblicato|Scritto)\s+(?:von|by|par|por|da)|By|Por|Von(?!\s+(?:der|dem|den)\b)|Par|Av|Door|Af)\s*[:：]?\s+"
+    r"^\s*(?:(?:(?:Veröffentlicht|Geschrieben|Verfasst|Eingestellt|Posted|Written|Published|Publié|Publicado|"
+    r"Escrito|Pubblicato|Scritto|(?:(?:Zeige\s+)?alle\s+)?(?:Beiträge?|Artikel|Rezept))\s+(?:von|by|par|por|da)"
+    r"|(?:[\w'’]+\s+){1,4}by|By|Por|Von(?!\s+(?:der|dem|den)\b)|Par|Av|Door|Af)\s*[:：]?\s+"
     r"|(?:Authors?|Autor(?:in|en)?|Auteur|Text|Texto)\s*[:：]\s*)",
     re.IGNORECASE,
 )
@@ -190,7 +191,8 @@ BYLINE_DATE_RE = re.compile(
 # What follows a name from its first digit ("3 min read"), with the word that joins it.
 NAME_TRAILER_RE = re.compile(r"(?:^|(?:\s+(?:am|on|le|el|il|den|vom|at|um))?\s+)\d.*$", re.IGNORECASE)
 # Accounts that sign posts on blogs and CMSs: nobody's name.
-NOBODY = {"admin", "administrator", "webmaster", "root", "user", "guest", "unknown", "anonymous"}
+NOBODY = {"admin", "administrator", "webmaster", "root", "user", "guest", "unknown", "anonymous", "no author",
+          "posted"}  # fmt: skip
 # A social handle beside a name ("Jane Doe @janedoe"): not part of the name.
 HANDLE_RE = re.compile(r"(?:^|\s)@\w+")
 # "and" between two names, in the languages of the bylines we meet.
@@ -233,9 +235,9 @@ def split_names(text: str) -> list[str]:
     Lead words, job titles and initials in brackets after a name are dropped.
     """
     text = tidy_text(text) or ""
-    text = BYLINE_LEAD_RE.sub("", text)
-    text = URL_IN_BYLINE_RE.sub("", text)  # "Bradley M. Kuhn (http://ebb.org/bkuhn/)"
     text = _unless_empty(ROLE_TAIL_RE.sub, text)  # "Rob Ewaschuk Edited by Betsy Beyer"
+    text = BYLINE_LEAD_RE.sub("", text)  # after: "Rob Ewaschuk Edited by" is no lead
+    text = URL_IN_BYLINE_RE.sub("", text)  # "Bradley M. Kuhn (http://ebb.org/bkuhn/)"
     text = _unless_empty(BYLINE_DATE_RE.sub, re.sub(r"\S+@\S+", "", text))
     names = []
     parts = NAME_JOINER_RE.split(text)
