@@ -135,6 +135,10 @@ def test_a_meta_author_that_is_an_e_mail_gives_way_to_the_written_by_card():
         ("Posted", []),
         ("No Author", []),
         ("Artikel von", []),
+        ("Posted on September 21, 2020 by Adi Tzlil", ["Adi Tzlil"]),
+        ("Erstellt von Andri Bryner", ["Andri Bryner"]),
+        ("Gespeichert von rasos am 24. Juli 2017 - 18:05", ["rasos"]),
+        ("Submitted by jdoe on Fri, 2019-01-04 10:00", ["jdoe"]),
         ("James Akinaka •", ["James Akinaka"]),
     ],
 )

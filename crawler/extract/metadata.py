@@ -174,9 +174,9 @@ def ld_image(value: Any) -> str | None:
 
 # What precedes the names on a byline: "By", "Von", "Por", "Par", "Av", "Door", "Autor:", "Text:".
 BYLINE_LEAD_RE = re.compile(
-    r"^\s*(?:(?:(?:Veröffentlicht|Geschrieben|Verfasst|Eingestellt|Posted|Written|Published|Publié|Publicado|"
-    r"Escrito|Pubblicato|Scritto|(?:(?:Zeige\s+)?alle\s+)?(?:Beiträge?|Artikel|Rezept))\s+(?:von|by|par|por|da)"
-    r"|(?:[\w'’]+\s+){1,4}by|By|Por|Von(?!\s+(?:der|dem|den)\b)|Par|Av|Door|Af)\s*[:：]?\s+"
+    r"^\s*(?:(?:(?:Veröffentlicht|Geschrieben|Verfasst|Eingestellt|Gespeichert|Erstellt|Posted|Written|Published|"
+    r"Submitted|Publié|Publicado|Escrito|Pubblicato|Scritto|(?:(?:Zeige\s+)?alle\s+)?(?:Beiträge?|Artikel|Rezept|Text))"
+    r"\s+(?:von|by|par|por|da)|(?:[\w'’.,]+\s+){1,6}by|By|Por|Von(?!\s+(?:der|dem|den)\b)|Par|Av|Door|Af)\s*[:：]?\s+"
     r"|(?:Authors?|Autor(?:in|en)?|Auteur|Text|Texto)\s*[:：]\s*)",
     re.IGNORECASE,
 )
@@ -189,7 +189,12 @@ BYLINE_DATE_RE = re.compile(
     re.IGNORECASE,
 )
 # What follows a name from its first digit ("3 min read"), with the word that joins it.
-NAME_TRAILER_RE = re.compile(r"(?:^|(?:\s+(?:am|on|le|el|il|den|vom|at|um))?\s+)\d.*$", re.IGNORECASE)
+NAME_TRAILER_RE = re.compile(
+    r"(?:^|(?:\s+(?:am|on|le|el|il|den|vom|at|um))?\s+)\d.*$"
+    r"|\s+on\s+[A-Z][a-z]{2,8}\.?,?\s+\S*\d.*$"  # "Jane Doe on September 21, 2020"
+    r"|\s+on\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$",  # "jdoe on Fri" (", 2019-01-04" split off)
+    re.IGNORECASE,
+)
 # Accounts that sign posts on blogs and CMSs: nobody's name.
 NOBODY = {"admin", "administrator", "webmaster", "root", "user", "guest", "unknown", "anonymous", "no author",
           "posted"}  # fmt: skip
