@@ -935,6 +935,20 @@ def test_the_lead_printed_loose_after_a_photo_box_is_kept():
     assert "Anchor: After heavy downpours on Monday, Tuesday morning <strong>was met</strong> with strong" in text
 
 
+def test_a_heading_that_heads_nothing_goes_and_one_over_text_stays():
+    html = (
+        "<h2>How it works</h2><p>The tutorial consists of these blocks, explained one by one.</p>"
+        "<h2>Videos zum Thema</h2><h2>Part two</h2><p>The second part goes on with the rest of it.</p>"
+        "<h2>Related Tutorials</h2>"
+    )
+    assert lines(html) == [
+        "<h2>How it works</h2>",
+        "<p>The tutorial consists of these blocks, explained one by one.</p>",
+        "<h2>Part two</h2>",
+        "<p>The second part goes on with the rest of it.</p>",
+    ]
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 

@@ -653,7 +653,20 @@ def reshape(
             block = _clean_block(node, headline)
             if block:
                 blocks.append(block)
-    return "\n".join(_without_repeats(_without_second_copy(blocks))) or None
+    return "\n".join(_without_dangling_headings(_without_repeats(_without_second_copy(blocks)))) or None
+
+
+def _without_dangling_headings(blocks: list[str]) -> list[str]:
+    """Blocks without a heading that heads nothing: followed by another heading or by the end
+    of the text, it labelled a section dropped as boilerplate ("Related Tutorials", "Videos
+    zum Thema") or an empty one."""
+    kept = []
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.startswith("<h2>") and (following is None or following.startswith("<h2>")):
+            continue
+        kept.append(block)
+    return kept
 
 
 def _without_second_copy(blocks: list[str]) -> list[str]:
