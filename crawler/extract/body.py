@@ -324,8 +324,8 @@ def _loose_text_into_paragraphs(tree: lxml_html.HtmlElement) -> None:
 # Inline elements that continue a sentence (a line break ends it).
 INLINE_TAGS = {"a", "b", "strong", "i", "em", "span", "code", "sup", "sub", "small", "abbr", "mark", "u", "q"}
 LOOSE_TEXT_AFTER_XPATH = etree.XPath(
-    "//body//*[self::div or self::figure][.//img or .//picture or .//video or self::figure]"
-    "[normalize-space(following-sibling::text()[1])]"
+    "//body//*[self::div or self::figure][following-sibling::node()[1][self::text()][normalize-space()]]"
+    "[self::figure or .//img or .//picture or .//video]"
 )
 LOOSE_TEXT_MIN = 40
 
@@ -338,7 +338,10 @@ def _drop_hidden_copies(tree: lxml_html.HtmlElement) -> None:
     for element in HIDDEN_XPATH(tree):
         if not _is_hidden(element):
             continue
-        text = _fold(element.text_content())
+        text = element.text_content()
+        if len(text) < HIDDEN_COPY_MIN:
+            continue
+        text = _fold(text)
         if len(text) >= HIDDEN_COPY_MIN and page_text().count(middle_of(text)) > 1:
             element.drop_tree()
 

@@ -380,7 +380,8 @@ SCREEN_READER_CLASS = (
 # costs more than a substring test, then this, on the few elements it finds).
 SCREEN_READER_TOKEN_RE = re.compile(rf"(?:^|[-_])(?:{'|'.join(map(re.escape, SCREEN_READER_CLASSES))})$")
 SCREEN_READER_CANDIDATES_XPATH = etree.XPath(
-    "//*[" + " or ".join(f"contains(@class, '{name}')" for name in SCREEN_READER_CLASSES) + "]"
+    "//*[@class][contains(@class, 'blind') or contains(@class, 'sr-only') or contains(@class, 'screen')"
+    " or contains(@class, 'visually-hidden')]"
 )
 
 
