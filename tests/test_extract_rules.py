@@ -949,6 +949,15 @@ def test_a_heading_that_heads_nothing_goes_and_one_over_text_stays():
     ]
 
 
+def test_a_printed_date_in_cyrillic_is_read_where_the_page_declares_no_language():
+    story = "".join(f"<p>Абзац {n}: нападающий сборной Германии объявил о завершении карьеры в сборной.</p>" for n in range(6))
+    html = (
+        '<html><head><meta charset="utf-8"><title>Подольски завершил карьеру</title></head><body>'
+        f'<h1>Подольски завершил карьеру</h1><p class="date">15 августа 2016, 13:43</p><article>{story}</article></body></html>'
+    )
+    assert extract_article(html, "https://football.example/news/311510.html")["published"].startswith("2016-08-15T13:43")
+
+
 def test_srcset_urls_with_commas_are_whole_urls():
     from crawler.extract import srcset_candidates
 

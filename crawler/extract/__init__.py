@@ -88,7 +88,9 @@ def extract_article(
             _traced(trace, "body", "embedded page state (client-rendered page)")
 
     language = _language(tree, body or text(), source)
-    languages = list(dict.fromkeys([language or "en", source.language or "en", "en"]))
+    languages = list(
+        dict.fromkeys([language or "en", source.language or "en", *_script_languages(body or ""), "en"])
+    )
     served = functools.cache(lambda: parse_html(html, url))  # scripts and all, for htmldate
     published, modified = _dates(tree, served, ld, text, source, languages, trace, url)
     image = _image(tree, ld, body, url, trace)
@@ -644,6 +646,28 @@ def _meta_authors(tree) -> list[str]:
 
 
 WEB_ADDRESS_RE = re.compile(r"\bwww\.[\w-]+\.\w{2,}")
+
+
+def _script_languages(body_html: str) -> list[str]:
+    """Languages the body's script suggests, for reading its printed dates ("15 августа 2016")
+    where the page declares none: the letters of one script outnumbering Latin ones."""
+    sample = body_html[:SCRIPT_SAMPLE]
+    latin = len(LATIN_RE.findall(sample))
+    floor = max(latin, SCRIPT_LETTERS_MIN)
+    return [code for pattern, codes in SCRIPTS if len(pattern.findall(sample)) > floor for code in codes]
+
+
+SCRIPT_SAMPLE = 3000
+SCRIPT_LETTERS_MIN = 50
+LATIN_RE = re.compile(r"[A-Za-zÀ-ÿ]")
+SCRIPTS = (
+    (re.compile(r"[\u0400-\u04ff]"), ("ru", "uk")),
+    (re.compile(r"[\u0370-\u03ff]"), ("el",)),
+    (re.compile(r"[\u0600-\u06ff]"), ("ar",)),
+    (re.compile(r"[\u0590-\u05ff]"), ("he",)),
+    (re.compile(r"[\u3040-\u30ff]"), ("ja",)),
+    (re.compile(r"[\u0e00-\u0e7f]"), ("th",)),
+)
 
 
 def _language(tree, text: str | None, source: Source) -> str | None:
