@@ -76,6 +76,10 @@ def test_the_source_min_interval_crawl_delay_and_retry_after_are_floors(tmp_path
     assert plan.entries[FEED].interval == 120
     plan.set_crawl_delay("busy.example", 300)
     assert plan.polled(FEED, 200, 3).interval == 300
+    plan.set_crawl_delay("busy.example", 1200)  # above NEWS_WATCH_MAX_INTERVAL: obeyed all the same
+    assert plan.polled(FEED, 304, 0).interval == plan.failed(FEED).next_poll - clock.now == 1200
+    plan.polled(FEED, 200, 3)
+    plan.set_crawl_delay("busy.example", 300)
     entry = plan.failed(FEED, retry_after=3600)
     assert entry.next_poll == clock.now + 3600 and entry.failures == 1
     assert FEED not in [e.url for e in plan.due()]

@@ -102,7 +102,7 @@ class Schedule:
                     if entry is None or entry.source != source.name:
                         entry = Entry(url, source.name, kind, start, now)
                         entry.interval = min(self.max_interval, start * self.cost(entry, source))
-                    entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
+                    entry.interval = self.bounded(entry, entry.interval)
                     entries[url] = entry
         return entries
 
@@ -197,6 +197,11 @@ class Schedule:
         host = (urlsplit(entry.url).hostname or "").lower()
         return max(self.min_interval * self.cost(entry), own, self.host_delay.get(host, 0.0))
 
+    def bounded(self, entry: Entry, interval: float) -> float:
+        """The interval within NEWS_WATCH_MAX_INTERVAL and the entry point's floor; the floor wins
+        (a Crawl-delay or a source's min_interval above the maximum is obeyed too)."""
+        return max(min(interval, self.max_interval), self.floor(entry))
+
     def set_crawl_delay(self, host: str, delay: float | None) -> None:
         self.host_delay[host.lower()] = float(delay or 0.0)
         for entry in self.entries.values():
@@ -255,7 +260,7 @@ class Schedule:
             entry.interval = self.target(entry.source) or entry.interval * LENGTHEN
         else:  # nothing the primary had not brought: the backup waits as long as allowed
             entry.interval = self.max_interval
-        entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
+        entry.interval = self.bounded(entry, entry.interval)
         entry.next_poll = now + entry.interval
         self._save(entry)
         return entry
@@ -295,7 +300,8 @@ class Schedule:
             return None
         now = entry.last_poll
         entry.failures += 1
-        wait = min(self.max_interval, max(entry.interval, self.floor(entry)) * 2 ** min(entry.failures, 16))
+        floor = self.floor(entry)
+        wait = max(floor, min(self.max_interval, max(entry.interval, floor) * 2 ** min(entry.failures, 16)))
         entry.next_poll = now + max(wait, retry_after or 0.0)
         self._save(entry)
         return entry
