@@ -214,6 +214,28 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def startup_line(name, hits, rates, ports, hours, window_end) -> str:
+    """The quietest source's entry-point requests over the busiest's, with and without the
+    start-up ones (each host's robots.txt, each entry point's first request, which fetches the
+    backlog): a short window counts those as if they recurred every window."""
+    polls = [h for h in hits if h.time <= window_end and "/articles/" not in h.path]
+    seen, steady = set(), []
+    for hit in polls:
+        key = (hit.port, hit.path)
+        if hit.path != "/robots.txt" and key in seen:
+            steady.append(hit)
+        seen.add(key)
+    busiest, quietest = max(rates, key=rates.get), min(rates, key=rates.get)
+    parts = []
+    for label, chosen in (("all", polls), ("without start-up", steady)):
+        per = Counter(ports[h.port] for h in chosen)
+        busy, quiet = per[busiest] / hours, per[quietest] / hours
+        share = quiet / busy * 100 if busy else float("nan")
+        mean = len(chosen) / hours / len(rates)
+        parts.append(f"{label} {quiet:.1f}/{busy:.1f} = {share:.0f} % ({mean:.1f} per source)")
+    return f"{name}: entry-point requests per hour, {quietest}/{busiest}: " + "; ".join(parts)
+
+
 def write_requests(path: Path, site, contenders, ports, speed, started) -> None:
     """Every request the site answered, for a look at where a contender's polls went: contender,
     outlet (or hub), path, status, conditional, scaled seconds since the start."""
@@ -276,6 +298,7 @@ def report(site, contenders, rates, ports, speed, started, window_end) -> None:
                 kinds["feed"] / scale, kinds["sitemap"] / scale, statuses[200] / scale, statuses[304] / scale,
                 len(fetched) / scale, twice if outlet == "all" else "",
             ))  # fmt: skip
+        print(startup_line(contender.name, hits, rates, ports, hours, window_end))
         asked = {}  # article path -> real time of its first request
         for hit in hits:
             asked.setdefault(hit.path, hit.time)

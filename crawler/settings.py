@@ -163,7 +163,8 @@ NEWS_REDIS_CRAWLER_TIMEOUT = 30
 
 # --- `scrapy watch`: the crawl that never stops (crawler/watch/, README "Breaking news: watch") ---
 # Shortest and longest time between two polls of one entry point (seconds): a source that publishes
-# often is polled every NEWS_WATCH_MIN_INTERVAL, a quiet one backs off to NEWS_WATCH_MAX_INTERVAL.
+# often is polled every NEWS_WATCH_MIN_INTERVAL, a quiet one backs off to NEWS_WATCH_MAX_INTERVAL;
+# a sitemap behind a feed that keeps up waits MAX / MIN polls of the feed (crawler/watch/schedule.py).
 # A source's `min_interval`, robots.txt Crawl-delay and Retry-After are never undercut.
 NEWS_WATCH_MIN_INTERVAL = 30
 NEWS_WATCH_MAX_INTERVAL = 900
