@@ -143,8 +143,10 @@ def test_robots_txt_is_read_once_per_ttl_and_its_new_rules_take_effect(tmp_path)
     robots, polls = site.times("/robots.txt"), site.times("/rss.xml")
     first, second = robots[0], robots[1]
     assert len([t for t in polls if first < t < second]) >= 4  # many polls, one robots.txt
-    assert TTL - 0.2 <= second - first <= TTL + 5  # read again once the TTL has passed, not before
-    assert all(b - a >= TTL - 0.2 for a, b in zip(robots, robots[1:], strict=False))
+    # Read again once the TTL has passed, not before (the server's clock: 0.5 s of slack for the
+    # first request's way there; the polls are at most 0.5 s apart, so a re-read at every poll fails).
+    assert TTL - 0.5 <= second - first <= TTL + 5
+    assert all(b - a >= TTL - 0.5 for a, b in zip(robots, robots[1:], strict=False))
     assert site.requested("/news/") == ["/news/1.html", "/news/3.html"]  # each once
     assert site.requested("/blocked/") == []  # the new Disallow obeyed
     after = [t for t in polls if t > second]
