@@ -23,6 +23,7 @@ request: waiting for a poll; the article's request to the exported feed: fetch, 
 store, export), and the watch processes' memory (first vs second half of the run).
 
     python benchmarks/freshness.py [--rates busy=60,steady=20,slow=6,quiet=2] [--speed 4] [--minutes 4]
+                                   [--only watch,watch+websub] [--keep]
 """
 
 from __future__ import annotations
@@ -159,7 +160,8 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=4.0, help="site time per real time")
     parser.add_argument("--minutes", type=float, default=4.0, help="real minutes of publishing")
     parser.add_argument("--seed", type=int, default=28)
-    parser.add_argument("--keep", action="store_true", help="keep the archives and logs")
+    parser.add_argument("--only", help="run only these contenders (comma-separated names), to iterate faster")
+    parser.add_argument("--keep", action="store_true", help="keep the archives, logs and requests.csv")
     args = parser.parse_args()
     rates = {k: float(v) for k, v in (pair.split("=") for pair in args.rates.split(","))}
     speed, window = args.speed, args.minutes * 60
@@ -184,6 +186,8 @@ def main() -> None:
             Contender("update-10min", folder, sources, speed, 600 / speed),
             Contender("update-1min", folder, sources, speed, 60 / speed),
         ]
+        if args.only:
+            contenders = [c for c in contenders if c.name in args.only.split(",")]
         for contender in contenders:
             contender.start()
         started = time.time()
@@ -199,6 +203,8 @@ def main() -> None:
             contender.stop()
             contender.look()
         report(site, contenders, rates, ports, speed, started, window_end)
+        if args.keep:
+            write_requests(folder / "requests.csv", site, contenders, ports, speed, started)
     finally:
         for server in [*servers.values(), hub_server]:
             server.shutdown()
@@ -206,6 +212,40 @@ def main() -> None:
             print(f"Logs and archives kept in {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def startup_line(name, hits, rates, ports, hours, window_end) -> str:
+    """The quietest source's entry-point requests over the busiest's, with and without the
+    start-up ones (each host's robots.txt, each entry point's first request, which fetches the
+    backlog): a short window counts those as if they recurred every window."""
+    polls = [h for h in hits if h.time <= window_end and "/articles/" not in h.path]
+    seen, steady = set(), []
+    for hit in polls:
+        key = (hit.port, hit.path)
+        if hit.path != "/robots.txt" and key in seen:
+            steady.append(hit)
+        seen.add(key)
+    busiest, quietest = max(rates, key=rates.get), min(rates, key=rates.get)
+    parts = []
+    for label, chosen in (("all", polls), ("without start-up", steady)):
+        per = Counter(ports[h.port] for h in chosen)
+        busy, quiet = per[busiest] / hours, per[quietest] / hours
+        share = quiet / busy * 100 if busy else float("nan")
+        mean = len(chosen) / hours / len(rates)
+        parts.append(f"{label} {quiet:.1f}/{busy:.1f} = {share:.0f} % ({mean:.1f} per source)")
+    return f"{name}: entry-point requests per hour, {quietest}/{busiest}: " + "; ".join(parts)
+
+
+def write_requests(path: Path, site, contenders, ports, speed, started) -> None:
+    """Every request the site answered, for a look at where a contender's polls went: contender,
+    outlet (or hub), path, status, conditional, scaled seconds since the start."""
+    names = {contender.agent: contender.name for contender in contenders}
+    with path.open("w", encoding="utf-8") as out:
+        out.write("contender,outlet,path,status,conditional,seconds\n")
+        for hit in site.requests:
+            name, outlet = names.get(hit.agent, hit.agent), ports.get(hit.port, "hub")
+            seconds = (hit.time - started) * speed
+            out.write(f"{name},{outlet},{hit.path},{hit.status},{int(hit.conditional)},{seconds:.1f}\n")
 
 
 COLUMNS = (
@@ -258,6 +298,7 @@ def report(site, contenders, rates, ports, speed, started, window_end) -> None:
                 kinds["feed"] / scale, kinds["sitemap"] / scale, statuses[200] / scale, statuses[304] / scale,
                 len(fetched) / scale, twice if outlet == "all" else "",
             ))  # fmt: skip
+        print(startup_line(contender.name, hits, rates, ports, hours, window_end))
         asked = {}  # article path -> real time of its first request
         for hit in hits:
             asked.setdefault(hit.path, hit.time)

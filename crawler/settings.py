@@ -163,7 +163,8 @@ NEWS_REDIS_CRAWLER_TIMEOUT = 30
 
 # --- `scrapy watch`: the crawl that never stops (crawler/watch/, README "Breaking news: watch") ---
 # Shortest and longest time between two polls of one entry point (seconds): a source that publishes
-# often is polled every NEWS_WATCH_MIN_INTERVAL, a quiet one backs off to NEWS_WATCH_MAX_INTERVAL.
+# often is polled every NEWS_WATCH_MIN_INTERVAL, a quiet one backs off to NEWS_WATCH_MAX_INTERVAL;
+# a sitemap behind a feed that keeps up waits MAX / MIN polls of the feed (crawler/watch/schedule.py).
 # A source's `min_interval`, robots.txt Crawl-delay and Retry-After are never undercut.
 NEWS_WATCH_MIN_INTERVAL = 30
 NEWS_WATCH_MAX_INTERVAL = 900
@@ -171,7 +172,8 @@ NEWS_WATCH_MAX_INTERVAL = 900
 NEWS_WATCH_TICK = 1.0
 # Longest a stored article waits for the export while other polls keep the crawl busy (seconds).
 NEWS_WATCH_EXPORT_WAIT = 5.0
-# How long watch keeps a host's robots.txt before reading it again (seconds; 1 hour to 1 day).
+# How long watch keeps a host's robots.txt before reading it again (seconds; from 4 x
+# NEWS_WATCH_MAX_INTERVAL, an hour by default, to a day).
 NEWS_WATCH_ROBOTS_TTL = 6 * 3600
 # WebSub (crawler/watch/websub.py): the public URL at which hubs reach watch's callback (empty: no
 # WebSub), the address watch listens on for it (behind a reverse proxy), and the lease asked for.

@@ -76,6 +76,10 @@ def test_the_source_min_interval_crawl_delay_and_retry_after_are_floors(tmp_path
     assert plan.entries[FEED].interval == 120
     plan.set_crawl_delay("busy.example", 300)
     assert plan.polled(FEED, 200, 3).interval == 300
+    plan.set_crawl_delay("busy.example", 1200)  # above NEWS_WATCH_MAX_INTERVAL: obeyed all the same
+    assert plan.polled(FEED, 304, 0).interval == plan.failed(FEED).next_poll - clock.now == 1200
+    plan.polled(FEED, 200, 3)
+    plan.set_crawl_delay("busy.example", 300)
     entry = plan.failed(FEED, retry_after=3600)
     assert entry.next_poll == clock.now + 3600 and entry.failures == 1
     assert FEED not in [e.url for e in plan.due()]
@@ -110,7 +114,8 @@ def test_the_source_pace_in_the_archive_sets_the_target_and_the_feed_keeps_it(tm
     assert plan.target("busy") == 60  # sqrt(240 s gap x 30 s / 2)
     assert plan.target("unknown") is None
     assert (plan.entries[FEED].interval, plan.entries[SITEMAP].interval) == (60, 240)
-    plan.polled(SITEMAP, 200, 1)  # the sitemap happened to be polled first after a story
+    assert plan.polled(SITEMAP, 200, 5).interval == 1800  # its first poll: the back catalogue
+    plan.polled(SITEMAP, 200, 1)  # later, the sitemap happened to be polled first after a story
     assert plan.entries[SITEMAP].interval == 240  # back to the pace, times its cost
     plan.polled(FEED, 200, 0)  # the feed lists it too, but it is known by then
     for _ in range(10):
@@ -119,7 +124,8 @@ def test_the_source_pace_in_the_archive_sets_the_target_and_the_feed_keeps_it(tm
     assert plan.entries[FEED].interval == 60  # the feed, the cheapest, stays at the source's pace
     plan.entries[FEED].interval = 30  # as after a first poll that came before the archive knew the pace
     assert plan.polled(FEED, 304, 0).interval == 60  # straight back to the pace, no x1.5 climb
-    assert plan.entries[SITEMAP].interval == 900  # the sitemap only backs it up: the maximum
+    # The sitemap only backs the feed up: once every 900 / 30 polls of the feed at the pace.
+    assert plan.entries[SITEMAP].interval == 900 / 30 * 60
     clock.now += 3600  # an hour of silence since the last story (10:36): the source's pace slows
     plan.targets.clear()
     for _ in range(5):
@@ -144,12 +150,34 @@ def test_the_pace_is_the_mean_gap_and_a_subscribed_feed_is_polled_on_pushes_only
 
     plan.set_pushed(FEED, clock.now + 3600)  # the hub confirmed a lease of an hour
     assert plan.polled(FEED, 200, 1).interval == 900  # new stories, but the hub will say when
-    assert plan.polled(SITEMAP, 200, 2).interval == 900  # and the sitemap only backs up a pushed feed
+    backup = plan.polled(SITEMAP, 200, 2).interval  # and the sitemap only backs up a pushed feed
+    assert backup == pytest.approx(900 / 30 * plan.target("busy"))
     clock.now += 5
     plan.pushed(FEED)
     assert FEED in [e.url for e in plan.due()]  # a push: polled at once
     clock.now += 3600  # the lease ended unrenewed: the pace again
     assert plan.polled(FEED, 200, 1).interval == plan.target("busy")
+
+
+def test_a_new_sources_first_batch_once_stored_sets_the_pace_of_its_next_poll(tmp_path):
+    clock = Clock(datetime(2026, 1, 1, 12, 0, tzinfo=UTC).timestamp())
+    plan = schedule(tmp_path, clock)  # a new source: no pace yet
+    first = plan.polled(FEED, 200, 4)  # its first poll brings the back catalogue: four stories
+    assert first.interval == 30 and plan.polled(SITEMAP, 200, 2).interval == 900  # the floor, the maximum
+    with Archive(tmp_path / "news.db") as archive:  # the batch stored: a story every half hour
+        for number in range(4):
+            archive.save({
+                "url": f"https://busy.example/a/{number}", "title": f"Story number {number} of the day",
+                "source": "busy", "published": f"2026-01-01T{10 + number // 2}:{30 * (number % 2):02d}:00+00:00",
+                "body_html": f"<p>{'word ' * number} story {number}</p>", "text": f"story {number}",
+            })  # fmt: skip
+    plan.replan()
+    pace = math.sqrt(1800 * 30 / 2)  # not 30 s: the floor would be a poll for nothing
+    assert plan.entries[FEED].interval == pytest.approx(pace)
+    assert plan.entries[FEED].next_poll == pytest.approx(first.last_poll + pace)
+    assert plan.entries[SITEMAP].interval == pytest.approx(900 / 30 * pace)  # 30 feed polls later
+    plan.replan()  # once
+    assert plan.unpaced == set()
 
 
 # --- the real process ----------------------------------------------------------------------

@@ -11,10 +11,17 @@ point's own polls: the source's *primary* entry points (those of its cheapest ki
 before a listing, a listing before a sitemap) are polled at the target, sooner when the pace
 is not known yet; the others, whose links the primary already takes (a 5 MB sitemap), only
 back it up: polled at the target times their cost after they brought something new (what
-the primary missed), else every NEWS_WATCH_MAX_INTERVAL. Without enough history (fewer than
-3 publications) there is no target: halve on new articles, grow x1.5 on none, between bounds.
-An entry point whose WebSub hub has confirmed our subscription is polled on each push and
-otherwise every NEWS_WATCH_MAX_INTERVAL, as a safety net, and so are its source's backups.
+the primary missed), else once every NEWS_WATCH_MAX_INTERVAL / NEWS_WATCH_MIN_INTERVAL polls
+of the primary at the pace (every 15 minutes for a source polled every 30 s, 82 minutes for one
+publishing every half hour): a feed that keeps up misses stories in proportion to the stories
+it carries, so a backup costs the same small share of every source's polls, not a fixed 4 an
+hour that weighs most on the quietest. A backup's first poll brings the back catalogue, older
+than the feed's items: no sign that the primary misses anything. Without enough history
+(fewer than 3 publications) there is no target: halve on new articles, grow x1.5 on none,
+between bounds; once the batch a first poll brought is stored, the pace it shows replans the
+primary's next poll (a new source is not polled again at the floor for nothing). An entry
+point whose WebSub hub has confirmed our subscription is polled on each push and otherwise
+every NEWS_WATCH_MAX_INTERVAL, as a safety net; its source's backups as above.
 
 No interval is ever shorter than NEWS_WATCH_MIN_INTERVAL, the source's `min_interval` or its
 host's robots.txt `Crawl-delay`; a `Retry-After` or a failure pushes the next poll back. One
@@ -84,6 +91,7 @@ class Schedule:
         self.targets: dict[str, tuple[float, float | None]] = {}  # source -> (when, target)
         self.subscribed: dict[str, float] = {}  # entry point URL -> when its WebSub lease ends
         self.dirty: set[str] = set()  # entry points changed since the last save
+        self.unpaced: set[str] = set()  # entry points planned while their source's pace was unknown
         self.entries = self._load()
 
     # --- state -------------------------------------------------------------------
@@ -102,8 +110,9 @@ class Schedule:
                     if entry is None or entry.source != source.name:
                         entry = Entry(url, source.name, kind, start, now)
                         entry.interval = min(self.max_interval, start * self.cost(entry, source))
-                    entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
                     entries[url] = entry
+        for entry in entries.values():  # cost() and the backups' ceiling need every entry point
+            entry.interval = self.bounded(entry, entry.interval)
         return entries
 
     def _save(self, entry: Entry) -> None:
@@ -167,6 +176,16 @@ class Schedule:
         gap = max(gap, (now - moments[0]) / 2)  # a long silence slows it down
         return min(self.max_interval, max(self.min_interval, math.sqrt(gap * self.min_interval / 2)))
 
+    def backup_interval(self, source: str) -> float:
+        """How long a backup that brought nothing new waits: NEWS_WATCH_MAX_INTERVAL /
+        NEWS_WATCH_MIN_INTERVAL polls of the primary at the source's pace (at least the maximum)."""
+        target = self.target(source) or self.min_interval
+        return self.max_interval * max(1.0, target / self.min_interval)
+
+    def ceiling(self, entry: Entry) -> float:
+        """The longest interval: NEWS_WATCH_MAX_INTERVAL, or a backup's own."""
+        return self.max_interval if self.is_primary(entry) else self.backup_interval(entry.source)
+
     def is_primary(self, entry: Entry) -> bool:
         """Whether the entry point is of its source's cheapest kind (polled at the source's pace)."""
         return self.cost(entry) == 1
@@ -196,6 +215,11 @@ class Schedule:
         own = getattr(source, "min_interval", None) or 0.0
         host = (urlsplit(entry.url).hostname or "").lower()
         return max(self.min_interval * self.cost(entry), own, self.host_delay.get(host, 0.0))
+
+    def bounded(self, entry: Entry, interval: float) -> float:
+        """The interval within the entry point's ceiling and floor; the floor wins (a Crawl-delay
+        or a source's min_interval above NEWS_WATCH_MAX_INTERVAL is obeyed too)."""
+        return max(min(interval, self.ceiling(entry)), self.floor(entry))
 
     def set_crawl_delay(self, host: str, delay: float | None) -> None:
         self.host_delay[host.lower()] = float(delay or 0.0)
@@ -237,28 +261,56 @@ class Schedule:
             return None
         now = entry.last_poll
         entry.failures = 0
+        primary = self.is_primary(entry)
         if status == 304:
             entry.not_modified += 1
         if new_items:
             entry.new_items += new_items
             entry.last_new = now
             self.targets.pop(entry.source, None)  # learn again, with this batch stored
-        if self.is_pushed(url) or (not self.is_primary(entry) and self._source_pushed(entry.source)):
+        # A backup's first poll brings the back catalogue: not what the primary missed.
+        missed = new_items and (primary or entry.polls > 1)
+        target = None
+        if self.is_pushed(url):
             entry.interval = self.max_interval  # the hub tells us of changes: polls are a safety net
-        elif new_items:
+        elif not primary and (not missed or self._source_pushed(entry.source)):
+            entry.interval = self.backup_interval(entry.source)  # the primary keeps up
+            target = self.target(entry.source)
+        elif missed:
             target = self._learn(entry.source, now)
             # Back to the source's pace (not below: a burst would cost requests), or halved
-            # when the pace is not known yet.
+            # when the pace is not known yet (replanned once this batch is stored).
             entry.interval = target * self.cost(entry) if target else entry.interval * SHORTEN
-        elif self.is_primary(entry):
+        else:
             # At the source's pace (a silence stretches it); without one, 1.5 times longer.
-            entry.interval = self.target(entry.source) or entry.interval * LENGTHEN
-        else:  # nothing the primary had not brought: the backup waits as long as allowed
-            entry.interval = self.max_interval
-        entry.interval = min(max(entry.interval, self.floor(entry)), self.max_interval)
+            target = self.target(entry.source)
+            entry.interval = target or entry.interval * LENGTHEN
+        if not self.is_pushed(url) and (primary or not missed):
+            (self.unpaced.discard if target else self.unpaced.add)(url)
+        entry.interval = self.bounded(entry, entry.interval)
         entry.next_poll = now + entry.interval
         self._save(entry)
         return entry
+
+    def replan(self) -> None:
+        """A batch is stored: an entry point planned while its source's pace was unknown (a new
+        source's first polls bring its back catalogue, stored only after them) is planned again
+        from its last poll at the pace the archive now shows: a primary at it, a backup that
+        the primary keeps up with at its own interval."""
+        self.targets = {name: known for name, known in self.targets.items() if known[1] is not None}
+        for url in list(self.unpaced):
+            entry = self.entries.get(url)
+            if entry is None or entry.failures or self.is_pushed(url):
+                self.unpaced.discard(url)
+                continue
+            target = self.target(entry.source)
+            if target is None:  # still fewer than 3 stories: halving and x1.5 go on
+                continue
+            self.unpaced.discard(url)
+            planned = target if self.is_primary(entry) else self.backup_interval(entry.source)
+            entry.interval = self.bounded(entry, planned)
+            entry.next_poll = entry.last_poll + entry.interval
+            self._save(entry)
 
     def found_later(self, url: str, new_items: int) -> None:
         """New articles a poll brought through a child (a sitemap of a sitemap index)."""
@@ -295,7 +347,8 @@ class Schedule:
             return None
         now = entry.last_poll
         entry.failures += 1
-        wait = min(self.max_interval, max(entry.interval, self.floor(entry)) * 2 ** min(entry.failures, 16))
+        floor = self.floor(entry)
+        wait = max(floor, min(self.max_interval, max(entry.interval, floor) * 2 ** min(entry.failures, 16)))
         entry.next_poll = now + max(wait, retry_after or 0.0)
         self._save(entry)
         return entry

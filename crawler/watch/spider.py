@@ -47,6 +47,7 @@ class WatchSpider(NewsSpider):
         spider.tick_seconds = settings.getfloat("NEWS_WATCH_TICK", 1.0)
         spider.export_wait = settings.getfloat("NEWS_WATCH_EXPORT_WAIT", 5.0)
         spider.stored_seen = 0  # articles stored (new or changed) when we last exported
+        spider.stored_paced = 0  # ... when the schedule last looked at the sources' paces
         spider.unexported_since = None
         spider.pending_checked = 0.0  # when the due pending links were last requested (monotonic)
         spider._ticker = task.LoopingCall(spider._tick)
@@ -99,6 +100,9 @@ class WatchSpider(NewsSpider):
             idle = engine.spider_is_idle()
             if idle:
                 self._settle(validators=True)
+                if self._stored() != self.stored_paced:  # a stored batch may tell a source's pace
+                    self.stored_paced = self._stored()
+                    self.schedule.replan()
                 if time.monotonic() - self.pending_checked >= self.schedule.max_interval:
                     self.pending_checked = time.monotonic()
                     self.schedule_pending()
