@@ -188,6 +188,13 @@ def test_a_meta_author_giving_a_web_address_is_the_sites_builder_not_the_author(
     assert extract_article(page(head, "<h1>Trauern digital</h1>" + signed), URL)["authors"] == ["Alexandra Weber"]
 
 
+def test_an_agency_filed_in_article_author_meta_beats_the_outlet_naming_itself():
+    ld = {"@type": "NewsArticle", "author": {"@type": "Organization", "name": "NTV"}}
+    head = '<meta property="og:site_name" content="NTV"><meta name="articleAuthor" content="Anadolu Ajansı">'
+    html = page(head, "<h1>Süper Lig'de golcülerin yarışı kıyasıya</h1>" + PARAGRAPHS, ld)
+    assert extract_article(html, "https://www.ntv.example/sporskor/golculer")["authors"] == ["Anadolu Ajansı"]
+
+
 def test_a_microdata_author_is_a_byline_and_a_commenters_is_not():
     body = (
         '<h1>Headline of the story</h1><p>Par <span itemprop="author">Martin Untersinger</span></p>'

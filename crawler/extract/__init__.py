@@ -637,7 +637,7 @@ def _meta_authors(tree) -> list[str]:
     address ("Web Commerce GmbH www.w-commerce.de") names the agency that built the site.
     """
     for value in (
-        md.meta_content(tree, "author", "article:author", "byl", "dc.creator", "sailthru.author"),
+        md.meta_content(tree, *AUTHOR_METAS),
         md.written_by(tree),
     ):
         if value and not value.startswith("http") and not md.EMAIL_ONLY_RE.fullmatch(value):
@@ -645,6 +645,8 @@ def _meta_authors(tree) -> list[str]:
     return []
 
 
+# Meta names that hold the article's author (a CMS's own "articleAuthor" among them).
+AUTHOR_METAS = ("author", "article:author", "articleAuthor", "byl", "dc.creator", "sailthru.author")
 WEB_ADDRESS_RE = re.compile(r"\bwww\.[\w-]+\.\w{2,}")
 
 
