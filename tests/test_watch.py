@@ -50,7 +50,10 @@ def schedule(tmp_path: Path, clock: Clock, **source) -> Schedule:
 def test_the_interval_lengthens_on_unchanged_polls_and_shortens_on_a_new_item(tmp_path):
     clock = Clock()
     plan = schedule(tmp_path, clock)  # nothing known of the source: start fast, then learn
-    assert [e.url for e in plan.due()] == [FEED, SITEMAP]  # a new entry point is polled at once
+    # A new feed is polled at once; its sitemap, a backup, after a backup interval (its back
+    # catalogue can wait; the feed brings the new stories).
+    assert [e.url for e in plan.due()] == [FEED]
+    assert plan.entries[SITEMAP].next_poll == clock.now + 900
     assert (plan.entries[FEED].interval, plan.entries[SITEMAP].interval) == (30, 120)  # a feed is cheaper
     intervals = []
     for _ in range(3):

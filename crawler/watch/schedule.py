@@ -113,6 +113,10 @@ class Schedule:
                     entries[url] = entry
         for entry in entries.values():  # cost() and the backups' ceiling need every entry point
             entry.interval = self.bounded(entry, entry.interval)
+            if not entry.polls and not self.is_primary(entry):
+                # A backup never polled waits its turn: the source's feed brings the new stories
+                # at once, the sitemap's back catalogue can come a backup interval later.
+                entry.next_poll = max(entry.next_poll, now + self.backup_interval(entry.source))
         return entries
 
     def _save(self, entry: Entry) -> None:
