@@ -61,6 +61,7 @@ def test_a_colon_headline_stays_when_og_title_does_not_say_otherwise():
         ("Paris Couture: Serkan Cura | modabot", "<h1>modabot</h1><h2>Paris Couture: Serkan Cura</h2>",
          "Paris Couture: Serkan Cura"),
         ("seelenradio » Nummer zwei: Leo", "<h1>seelenradio</h1>", "Nummer zwei: Leo"),
+        ("Learning C#", "<h1>Learning C#</h1>", "Learning C#"),
         ("Evolve: Shared History — evolve extension", "<h1>evolve extension</h1><h1>Evolve: Shared History¶</h1>",
          "Evolve: Shared History"),
     ],

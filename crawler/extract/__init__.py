@@ -268,8 +268,9 @@ def _title_tail(tree, names: list[str]) -> list[str]:
     return [tail] if head in printed and head not in names and len(tail) >= 2 else []
 
 
-# A permalink mark after a heading's text (Sphinx's "¶", "#" anchors): not the headline's.
-PERMALINK_MARK_RE = re.compile(r"\s*[¶§#]$")
+# A permalink mark after a heading's text (Sphinx's "¶", a spaced "#" anchor): not the
+# headline's. "C#" keeps its sign.
+PERMALINK_MARK_RE = re.compile(r"(?:\s*[¶§]|\s+#)$")
 
 
 def _is_section_banner(tree, heading: str, document_title: str | None) -> bool:
