@@ -984,14 +984,14 @@ SPOKEN_HANDOVER_RE = re.compile(r"입니다[.!]?\s*$")
 # "( 취재 : 안서현 / 영상편집 : 동준엽 / 제작 : D뉴스플랫폼부 )".
 CREDITS_LINE_RE = re.compile(r"\(?\s*(?:[가-힣]{2,6}\s*:\s*[가-힣A-Za-z]{2,12}\s*[/,·]?\s*)+\)?")
 # The reporter signing off a broadcast report: "KBS 뉴스 이윤우입니다.", "MBC뉴스 홍길동입니다."
-SIGN_OFF_RE = re.compile(r"(?:[A-Z]{2,6}\s*(?:뉴스)?|[가-힣]{1,8}뉴스)\s*[가-힣]{2,4}입니다\.?")
+BROADCAST_SIGN_OFF_RE = re.compile(r"(?:[A-Z]{2,6}\s*(?:뉴스)?|[가-힣]{1,8}뉴스)\s*[가-힣]{2,4}입니다\.?")
 # How to reach the newsroom, line by line: "▷ 전화 : 02-781-1234", "▷ 카카오톡 : 'KBS제보' 검색".
 CONTACT_LINE_RE = re.compile(
     r"[▷▶■●※]?\s*[가-힣A-Za-z ]{1,12}\s*:\s*(?:\+?\d[\d\- ]{6,}\d|https?://\S+|['‘\"][^'’\"]+['’\"]\s*검색)"
 )
 
 
-BROADCAST_TRAILER_RES = (CREDITS_LINE_RE, SIGN_OFF_RE, CONTACT_LINE_RE)
+BROADCAST_TRAILER_RES = (CREDITS_LINE_RE, BROADCAST_SIGN_OFF_RE, CONTACT_LINE_RE)
 
 
 def _is_boilerplate(text: str) -> bool:
