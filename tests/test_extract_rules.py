@@ -886,12 +886,17 @@ def test_a_cookie_notice_does_not_replace_a_run_together_article_laid_out_in_tab
         f"<tr><td><h5>Option {n}</h5><p>Choose how the game treats option {n}.</p></td><td><ul><li>On</li></ul></td></tr>"
         for n in range(12)
     )
-    notice = "<div class='cli-privacy'>This website uses cookies to improve your experience while you browse.</div>"
+    notice = (
+        "<div class='cli-privacy'>This website uses cookies to improve your experience while you browse."
+        " Necessary cookies are stored in your browser; others only with your consent.</div>"
+    )
     tables = lxml_html.document_fromstring(f"<html><body><h1>Game settings</h1><table>{rows}</table>{notice}</body></html>")
     run_together = body_module._parsed(
         "<p>Game settings " + " ".join(f"Option {n} Choose how the game treats option {n}. On" for n in range(12)) + "</p>"
     )
     assert body_module._own_blocks_or(run_together, tables) is run_together
+    nothing_of_its_own = lxml_html.document_fromstring(f"<html><body><h1>Game settings</h1><table>{rows}</table></body></html>")
+    assert body_module._own_blocks_or(run_together, nothing_of_its_own) is None  # no article there either
     prose = "".join(f"<p>Paragraph {n} of the story, printed as a paragraph of its own.</p>" for n in range(12))
     paragraphs = lxml_html.document_fromstring(f"<html><body><h1>Game settings</h1><div>{prose}</div>{notice}</body></html>")
     kept = body_module._own_blocks_or(run_together, paragraphs)

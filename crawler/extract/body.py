@@ -522,6 +522,8 @@ def _own_blocks_or(run_together: lxml_html.HtmlElement, page: lxml_html.HtmlElem
     where the article is laid out in tables or lists, the largest block of its own text is a
     notice (cookies, a newsletter), and the page run together says more."""
     own = _parsed(_own_blocks(page))
+    if own is None:
+        return None  # no block of text of its own: the page run together is no article either
     return own if _text_size(own) * 4 >= _text_size(run_together) else run_together
 
 
