@@ -12,6 +12,7 @@ from urllib.parse import urldefrag
 
 from crawler.sanitize import sanitize_html
 from crawler.text import body_text as plain_body
+from crawler.text import fold as _fold
 from crawler.text import lead, tidy_text
 from crawler.urls import web_url
 
@@ -87,10 +88,6 @@ def is_real_summary(description: str | None, title: str | None, body_text: str) 
     reference = (body_text + " " + (title or "")).casefold()
     shared = sum(1 for word in words if word in reference)
     return shared / len(words) >= 0.4
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\W+", "", text).casefold()
 
 
 def _unique(values) -> list[str]:

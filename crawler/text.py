@@ -23,6 +23,15 @@ OPENING_QUOTES = "“‘「『《"
 CLOSING_QUOTES = "”’」』》"
 
 
+NON_WORD_RE = re.compile(r"\W+")
+
+
+def fold(text: str) -> str:
+    """The text's letters and digits only, case-folded: two printings of one text compare equal
+    whatever their punctuation, spacing and case."""
+    return NON_WORD_RE.sub("", text).casefold()
+
+
 def tidy_text(value: str | None) -> str | None:
     """Text already decoded by a parser: control characters dropped, whitespace collapsed."""
     if value is None:

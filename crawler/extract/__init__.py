@@ -31,6 +31,7 @@ from crawler.extract.dates import (
 )
 from crawler.extract.state import embedded_state, state_article
 from crawler.sources import Source
+from crawler.text import fold as _fold
 from crawler.text import plain_text, tidy_text
 from crawler.urls import is_article_canonical, site_of
 
@@ -380,10 +381,6 @@ def _strip_site_name(title: str | None, names: list[str]) -> str | None:
             break
         title = match["head"]
     return title
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\W+", "", text).casefold()
 
 
 def _canonical(tree, url: str) -> str:

@@ -21,6 +21,7 @@ from trafilatura.settings import Extractor
 
 from crawler.extract.dates import MODIFIED_LABELS, NUMERIC_DATE_RE, PUBLISHED_LABELS
 from crawler.extract.metadata import KOREAN_BYLINE_RE, screen_reader_labels
+from crawler.text import fold as _fold
 from crawler.text import tidy_text
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "pre", "figure"}
@@ -524,11 +525,7 @@ def _own_blocks_or(run_together: lxml_html.HtmlElement, page: lxml_html.HtmlElem
     own = _parsed(_own_blocks(page))
     if own is None:
         return None  # no block of text of its own: the page run together is no article either
-    return own if _text_size(own) * 4 >= _text_size(run_together) else run_together
-
-
-def _text_size(tree: lxml_html.HtmlElement | None) -> int:
-    return len(tree.text_content()) if tree is not None else 0
+    return own if len(own.text_content()) * 4 >= len(run_together.text_content()) else run_together
 
 
 # Below this many characters of text, the fast pass may have stopped at a teaser or a short
@@ -925,10 +922,6 @@ def _without_signature(piece: str, text: str | None) -> tuple[str, str | None]:
 SIGNATURE_TAIL_RE = re.compile(
     r"(?<=[.!?다])\s*(?:[가-힣]{1,6}\s*=\s*)?[가-힣]{2,4}\s*기자\s*[\w.+-]+@[\w-]+\.[\w.-]+\s*$"
 )
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\W+", "", text).casefold()
 
 
 def _blocks(root):

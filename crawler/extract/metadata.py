@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.text import plain_text, tidy_text
+from crawler.text import fold, plain_text, tidy_text
 
 ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
@@ -436,7 +436,7 @@ def sign_off(body_html: str | None, site_names: list[str]) -> list[str]:
         parts = [part for part in (p.strip() for p in re.split(r"\s*[/,&]\s*", line)) if part]
         alone = len(paragraph) == 1 and not (paragraph.text or "").strip()
         emphasised = alone and paragraph[0].tag in EMPHASIS
-        outlet = "/" in line and any(re.sub(r"\W+", "", p).casefold() in site_names for p in parts)
+        outlet = "/" in line and any(fold(p) in site_names for p in parts)
         if emphasised or outlet:
             return parts
     return []
